@@ -1,0 +1,20 @@
+/// Exit codes of `liphase`, documented in the README and `liphase --help`.
+public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
+    case success = 0
+    case internalError = 1
+    case invalidInput = 2
+    case numericalFailure = 3
+    case ioFailure = 4
+    case usage = 64
+
+    public var meaning: String {
+        switch self {
+        case .success: return "the run finished (time.end or time.max_steps reached), or the deck is valid"
+        case .internalError: return "an unexpected internal error (please report it)"
+        case .invalidInput: return "invalid deck, restart file or grid/rank combination; nothing was computed"
+        case .numericalFailure: return "the solution blew up (NaN/Inf, Δt below time.min_dt); see the message"
+        case .ioFailure: return "output could not be written (directory, disk space, permissions)"
+        case .usage: return "bad command-line arguments"
+        }
+    }
+}

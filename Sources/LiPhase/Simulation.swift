@@ -1,0 +1,213 @@
+import Foundation
+import LiPhaseGrid
+import LiPhaseIO
+import LiPhaseParallel
+import LiPhaseSolvers
+
+/// How a run ended; the command line maps these to its documented exit codes.
+public enum RunOutcome: Equatable, Sendable {
+    case finished(step: Int, time: Double)
+    case reachedStepLimit(step: Int, time: Double)
+}
+
+/// A checkpoint that cannot be used for this deck; nothing was computed.
+public struct RestartError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Where the driver reports progress; rank 0 prints, the tests collect.
+public protocol ProgressSink: AnyObject {
+    func line(_ text: String)
+}
+
+public final class StandardOutputSink: ProgressSink {
+    public init() {}
+    public func line(_ text: String) {
+        print(text)
+        fflush(stdout)
+    }
+}
+
+/// One run of a deck: builds the model, then steps it, writing fields, the time series and
+/// checkpoints on their cadences.
+public final class Simulation {
+    public let configuration: RunConfiguration
+    public let model: SimulationModel
+    public let world: Communicator
+    public private(set) var progress: RunProgress
+    private let stepControl: StepControl
+    private let output: FieldOutput
+    private let series: TimeSeriesWriter?
+    private let sink: ProgressSink?
+    private let timeUnit: String
+    private var lastCheckpointWall: Double
+    public private(set) var lastCheckpointPath: String?
+
+    public var outputDirectory: String { configuration.outputDirectory }
+    public var checkpointDirectory: String { (configuration.outputDirectory as NSString).appendingPathComponent("checkpoints") }
+
+    /// Sets up the model, output directory and time series; with `restartPath`, loads that
+    /// checkpoint instead of the initial condition.
+    public init(configuration: RunConfiguration, world: Communicator, restartPath: String? = nil, sink: ProgressSink? = nil) throws {
+        self.configuration = configuration
+        self.world = world
+        self.sink = world.isRoot ? sink : nil
+        switch configuration.model {
+        case .pfhub7a:
+            model = try ManufacturedAllenCahnModel(cells: configuration.cells, world: world)
+            timeUnit = "benchmark time"
+        }
+        stepControl = StepControl(safety: configuration.stepSafety, maximumStep: configuration.maximumStep, minimumStep: configuration.minimumStep)
+        try Self.prepareDirectory(configuration.outputDirectory, world: world)
+        try Self.prepareDirectory((configuration.outputDirectory as NSString).appendingPathComponent("checkpoints"), world: world)
+
+        if let restartPath {
+            do {
+                progress = try Checkpoint.read(path: restartPath, into: model, configuration: configuration)
+            } catch let error as HDF5Error {
+                throw RestartError(message: "cannot restart from \(restartPath): \(error.message)")
+            }
+            try model.stateDidLoad(time: progress.time)
+        } else {
+            try model.initialize(time: 0)
+            // Output 0 (t = 0) is written when the run starts, so the next one is output 1.
+            progress = RunProgress(step: 0, time: 0, nextOutputIndex: 1, outputHistory: [])
+        }
+        output = FieldOutput(directory: configuration.outputDirectory, grid: model.grid, fieldNames: model.stateFields.map(\.name),
+                             lengthUnit: configuration.model == .pfhub7a ? "benchmark length" : "m", history: progress.outputHistory)
+        let columns = ["step", "time", "dt", "wall_time"] + model.diagnosticNames
+        let seriesPath = (configuration.outputDirectory as NSString).appendingPathComponent("timeseries.csv")
+        series = world.isRoot ? try TimeSeriesWriter(path: seriesPath, columns: columns, resumeStep: restartPath == nil ? nil : progress.step) : nil
+        lastCheckpointWall = MPIEnvironment.wallTime()
+    }
+
+    static func prepareDirectory(_ path: String, world: Communicator) throws {
+        var problem = ""
+        if world.isRoot {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                if !FileManager.default.isWritableFile(atPath: path) { problem = "output directory \(path) is not writable" }
+            } catch {
+                problem = "cannot create output directory \(path): \(error.localizedDescription)"
+            }
+        }
+        problem = world.broadcast(problem)
+        if !problem.isEmpty { throw HDF5Error(problem) }
+    }
+
+    private func outputTime(_ index: Int) -> Double? {
+        configuration.outputEveryTime.map { Double(index) * $0 }
+    }
+
+    /// Runs to time.end (or time.max_steps). Collective.
+    public func run() throws -> RunOutcome {
+        let start = MPIEnvironment.wallTime()
+        let startTime = progress.time
+        var lastProgress = -Double.infinity
+        var dt = 0.0
+        if progress.step == 0 && progress.outputHistory.isEmpty {
+            try writeOutput()
+            record(dt: 0, wall: 0)
+        }
+        while progress.time < configuration.endTime {
+            if let limit = configuration.maximumSteps, progress.step >= limit {
+                try finish(dt: dt, start: start)
+                return .reachedStepLimit(step: progress.step, time: progress.time)
+            }
+            let nextOutput = outputTime(progress.nextOutputIndex).map { min($0, configuration.endTime) } ?? configuration.endTime
+            let stable = model.stableTimeStep()
+            let step = stepControl.next(stableStep: stable, time: progress.time, nextStop: nextOutput)
+            dt = step.dt
+            if !step.reachesStop && dt < stepControl.minimumStep {
+                throw NumericalFailure("Δt = \(dt) fell below time.min_dt = \(stepControl.minimumStep) at step \(progress.step), t = \(progress.time): the state is too stiff; check the deck or raise time.min_dt")
+            }
+            try model.advance(time: progress.time, dt: dt)
+            progress.step += 1
+            progress.time = step.reachesStop ? nextOutput : progress.time + dt
+            let wall = MPIEnvironment.wallTime() - start
+
+            var outputDue = false
+            if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every {
+                progress.nextOutputIndex += 1
+                outputDue = true
+            }
+            if let every = configuration.outputEverySteps, progress.step % every == 0 { outputDue = true }
+            let atEnd = progress.time >= configuration.endTime
+            if outputDue && !atEnd { try writeOutput() }
+            if progress.step % configuration.timeSeriesEverySteps == 0 && !atEnd { record(dt: dt, wall: wall) }
+            if checkpointDue() && !atEnd { try writeCheckpoint() }
+
+            if world.isRoot && (wall - lastProgress >= configuration.progressInterval || atEnd) {
+                lastProgress = wall
+                let done = (progress.time - startTime) / max(configuration.endTime - startTime, .leastNonzeroMagnitude)
+                let eta = done > 0 ? wall * (1 - done) / done : .infinity
+                sink?.line(String(format: "step %8d  t = %.6g  dt = %.3e  wall %.1f s  ETA %@", progress.step, progress.time, dt, wall, formatDuration(eta)))
+            }
+        }
+        try finish(dt: dt, start: start)
+        return .finished(step: progress.step, time: progress.time)
+    }
+
+    private func finish(dt: Double, start: Double) throws {
+        if progress.outputHistory.last?.step != progress.step { try writeOutput() }
+        record(dt: dt, wall: MPIEnvironment.wallTime() - start)
+        try writeCheckpoint()
+        try writeSummary(wall: MPIEnvironment.wallTime() - start)
+    }
+
+    private func checkpointDue() -> Bool {
+        var due = configuration.checkpointEverySteps > 0 && progress.step % configuration.checkpointEverySteps == 0
+        if configuration.checkpointEveryWallTime > 0 {
+            // Rank 0's clock decides so that every rank takes the same branch.
+            let elapsed = world.broadcast(MPIEnvironment.wallTime() - lastCheckpointWall)
+            if elapsed >= configuration.checkpointEveryWallTime { due = true }
+        }
+        return due
+    }
+
+    public func writeCheckpoint() throws {
+        let path = (checkpointDirectory as NSString).appendingPathComponent(Checkpoint.fileName(step: progress.step))
+        try Checkpoint.write(path: path, model: model, progress: progress, configuration: configuration)
+        if world.isRoot { Checkpoint.prune(directory: checkpointDirectory, keep: configuration.checkpointsKept) }
+        lastCheckpointPath = path
+        lastCheckpointWall = MPIEnvironment.wallTime()
+    }
+
+    private func writeOutput() throws {
+        try output.write(fields: model.stateFields, step: progress.step, time: progress.time, timeUnit: timeUnit)
+        let step = progress.step
+        progress.outputHistory.removeAll { $0.step >= step }
+        progress.outputHistory.append(.init(step: progress.step, time: progress.time, file: FieldOutput.fileName(step: progress.step)))
+    }
+
+    private func record(dt: Double, wall: Double) {
+        let values = [Double(progress.step), progress.time, dt, wall] + model.diagnostics(time: progress.time)
+        series?.append(values)
+        lastDiagnostics = values
+    }
+
+    public private(set) var lastDiagnostics: [Double] = []
+
+    /// A machine-readable end-of-run record (rank 0), used by the verification scripts.
+    private func writeSummary(wall: Double) throws {
+        guard world.isRoot else { return }
+        let names = ["step", "time", "dt", "wall_time"] + model.diagnosticNames
+        var fields: [String] = []
+        for (name, value) in zip(names, lastDiagnostics) { fields.append("  \"\(name)\": \(value.isFinite ? "\(value)" : "null")") }
+        fields.append("  \"cells\": [\((0..<configuration.dimensions).map { String(configuration.cells[$0]) }.joined(separator: ", "))]")
+        fields.append("  \"spacing\": [\((0..<configuration.dimensions).map { "\(configuration.spacing[$0])" }.joined(separator: ", "))]")
+        fields.append("  \"ranks\": \(world.size)")
+        fields.append("  \"run_wall_seconds\": \(wall)")
+        fields.append("  \"liphase_version\": \"\(LiPhaseVersion.string)\"")
+        let json = "{\n" + fields.joined(separator: ",\n") + "\n}\n"
+        try AtomicFile.write(json, to: (configuration.outputDirectory as NSString).appendingPathComponent("summary.json"))
+    }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "--" }
+    if seconds < 120 { return String(format: "%.0f s", seconds) }
+    if seconds < 7200 { return String(format: "%.1f min", seconds / 60) }
+    return String(format: "%.1f h", seconds / 3600)
+}

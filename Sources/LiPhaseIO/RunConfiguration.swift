@@ -1,0 +1,129 @@
+import Foundation
+import LiPhaseParallel
+
+/// Physical constants (CODATA 2018, exact SI values where defined).
+public enum PhysicalConstants {
+    public static let faraday = 96485.33212
+    public static let gas = 8.314462618
+    public static let boltzmann = 1.380649e-23
+}
+
+/// A deck turned into typed settings in SI, after the checks that span several keys.
+public struct RunConfiguration: Sendable {
+    public enum Model: String, Sendable { case pfhub7a = "pfhub_7a" }
+
+    public let deck: Deck
+    public let model: Model
+    public let dimensions: Int
+    public let cells: Index3
+    /// Domain extent per axis in the model's length unit (m, or benchmark units for pfhub_7a).
+    public let size: [Double]
+
+    public let endTime: Double
+    public let maximumStep: Double
+    public let minimumStep: Double
+    public let stepSafety: Double
+    public let maximumSteps: Int?
+
+    public let outputDirectory: String
+    public let outputEveryTime: Double?
+    public let outputEverySteps: Int?
+    public let timeSeriesEverySteps: Int
+    public let progressInterval: Double
+
+    public let checkpointEverySteps: Int
+    public let checkpointEveryWallTime: Double
+    public let checkpointsKept: Int
+
+    public let temperature: Double
+    public let alphaAnodic: Double
+    public let alphaCathodic: Double
+    public let chargeTransferResistance: Double
+    public let equilibriumPotential: Double
+
+    /// Largest grid accepted: far beyond one machine, small enough that counts never overflow.
+    public static let maximumCells = 1 << 40
+
+    public init(deck: Deck) throws {
+        var issues: [DeckIssue] = []
+        self.deck = deck
+        model = Model(rawValue: deck.text("model") ?? "") ?? .pfhub7a
+        dimensions = deck.integer("grid.dimensions") ?? 2
+        let counts = deck.integers("grid.cells") ?? []
+        if counts.count != dimensions {
+            issues.append(deck.issue("grid.cells", "has \(counts.count) entries but grid.dimensions is \(dimensions); give one cell count per dimension"))
+        }
+        let padded = (counts + [1, 1, 1]).prefix(3)
+        cells = dimensions == 2 ? Index3(padded[0], padded[1], 1) : Index3(padded[0], padded[1], padded[2])
+        let (total, overflow) = cells.x.multipliedReportingOverflow(by: cells.y)
+        let (total3, overflow3) = total.multipliedReportingOverflow(by: cells.z)
+        if overflow || overflow3 || total3 > Self.maximumCells {
+            issues.append(deck.issue("grid.cells", "\(cells.x)×\(cells.y)×\(cells.z) cells is more than the \(Self.maximumCells) cells LiPhase accepts"))
+        }
+
+        switch model {
+        case .pfhub7a:
+            if dimensions != 2 { issues.append(deck.issue("grid.dimensions", "pfhub_7a is a 2-D benchmark; set grid.dimensions: 2")) }
+            if deck.isSet("grid.size") {
+                issues.append(deck.issue("grid.size", "pfhub_7a has the fixed domain [0,1]×[0,0.5]; remove grid.size"))
+            }
+            size = [1.0, 0.5, 1.0]
+        }
+
+        endTime = deck.real("time.end") ?? 1
+        maximumStep = deck.real("time.max_dt") ?? .infinity
+        minimumStep = deck.real("time.min_dt") ?? 0
+        stepSafety = deck.real("time.dt_safety") ?? 0.5
+        maximumSteps = deck.integer("time.max_steps")
+        if minimumStep >= maximumStep {
+            issues.append(deck.issue("time.min_dt", "\(minimumStep) s is not below time.max_dt = \(maximumStep) s"))
+        }
+
+        outputDirectory = deck.text("output.directory") ?? "output"
+        if outputDirectory.isEmpty || outputDirectory.contains("\0") {
+            issues.append(deck.issue("output.directory", "must be a non-empty path"))
+        }
+        outputEverySteps = deck.integer("output.every_steps")
+        outputEveryTime = deck.real("output.every_time") ?? (outputEverySteps == nil ? endTime / 10 : nil)
+        timeSeriesEverySteps = deck.integer("output.timeseries_every_steps") ?? 10
+        progressInterval = deck.real("output.progress_interval") ?? 5
+
+        checkpointEverySteps = deck.integer("checkpoint.every_steps") ?? 0
+        checkpointEveryWallTime = deck.real("checkpoint.every_wall_time") ?? 0
+        checkpointsKept = deck.integer("checkpoint.keep") ?? 3
+
+        temperature = deck.real("temperature") ?? 298.15
+        alphaAnodic = deck.real("electrochemistry.alpha_anodic") ?? 0.5
+        alphaCathodic = deck.real("electrochemistry.alpha_cathodic") ?? 0.5
+        if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 {
+            let path = deck.isSet("electrochemistry.alpha_cathodic") ? "electrochemistry.alpha_cathodic" : "electrochemistry.alpha_anodic"
+            issues.append(deck.issue(path, "α_a + α_c = \(alphaAnodic + alphaCathodic); they must add up to 1"))
+        }
+        chargeTransferResistance = deck.real("electrochemistry.charge_transfer_resistance") ?? 2e-4
+        equilibriumPotential = deck.real("electrochemistry.equilibrium_potential") ?? 0
+
+        if !issues.isEmpty { throw DeckErrors(issues: issues) }
+    }
+
+    public var spacing: [Double] { (0..<3).map { $0 < dimensions ? size[$0] / Double(cells[$0]) : 1 } }
+
+    /// i₀ = RT/(F·R_ct), A/m².
+    public var exchangeCurrentDensity: Double {
+        PhysicalConstants.gas * temperature / (PhysicalConstants.faraday * chargeTransferResistance)
+    }
+
+    /// Values derived from the deck, printed by `liphase validate` so a user sees what will run.
+    public func derivedValues() -> [(name: String, value: String)] {
+        var out: [(String, String)] = []
+        out.append(("cells", (0..<dimensions).map { String(cells[$0]) }.joined(separator: " × ") + " = \(cells.product)"))
+        out.append(("spacing", (0..<dimensions).map { String(format: "%.6g", spacing[$0]) }.joined(separator: ", ") + (model == .pfhub7a ? " (benchmark units)" : " m")))
+        out.append(("temperature", String(format: "%.2f K", temperature)))
+        out.append(("exchange current density i₀ = RT/(F·R_ct)", String(format: "%.4g mA/cm²", exchangeCurrentDensity / 10)))
+        if let every = outputEveryTime { out.append(("field output", String(format: "every %g s of simulated time", every))) }
+        if let steps = outputEverySteps { out.append(("field output (steps)", "every \(steps) steps")) }
+        // Fields + a spare copy per stepped field, ghosts included, plus halo buffers: an estimate.
+        let bytesPerCell = 8 * 3
+        out.append(("memory estimate", String(format: "%.1f MiB", Double(cells.product * bytesPerCell) / 1_048_576)))
+        return out
+    }
+}

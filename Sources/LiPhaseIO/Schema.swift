@@ -1,0 +1,162 @@
+import Foundation
+
+/// The kinds of value a deck key takes.
+public enum ValueKind: Sendable, Equatable {
+    case real(Quantity)
+    case integer
+    case boolean
+    case choice([String])
+    case text
+    case realList(Quantity, count: ClosedRange<Int>)
+    case integerList(count: ClosedRange<Int>)
+}
+
+/// An allowed interval, stated in the key's literature unit.
+public struct Bounds: Sendable, Equatable {
+    public var lower: Double?
+    public var lowerInclusive: Bool
+    public var upper: Double?
+    public var upperInclusive: Bool
+
+    public static func closed(_ a: Double, _ b: Double) -> Bounds { Bounds(lower: a, lowerInclusive: true, upper: b, upperInclusive: true) }
+    public static func positive(max b: Double) -> Bounds { Bounds(lower: 0, lowerInclusive: false, upper: b, upperInclusive: true) }
+    public static func open(_ a: Double, _ b: Double) -> Bounds { Bounds(lower: a, lowerInclusive: false, upper: b, upperInclusive: false) }
+    public static func leftOpen(_ a: Double, _ b: Double) -> Bounds { Bounds(lower: a, lowerInclusive: false, upper: b, upperInclusive: true) }
+
+    public func contains(_ v: Double) -> Bool {
+        if let a = lower, lowerInclusive ? v < a : v <= a { return false }
+        if let b = upper, upperInclusive ? v > b : v >= b { return false }
+        return true
+    }
+
+    /// "0 < value ≤ 1e+12", the way error messages and the reference state a range.
+    public var text: String {
+        var parts: [String] = []
+        if let a = lower { parts.append("\(formatNumber(a)) \(lowerInclusive ? "≤" : "<")") }
+        parts.append("value")
+        if let b = upper { parts.append("\(upperInclusive ? "≤" : "<") \(formatNumber(b))") }
+        return parts.joined(separator: " ")
+    }
+}
+
+func formatNumber(_ v: Double) -> String {
+    if v == v.rounded(), abs(v) < 1e7 { return String(Int(v)) }
+    return String(format: "%g", v)
+}
+
+/// One key of the input deck: its type, unit, range, default and meaning.
+public struct KeySpec: Sendable {
+    public let path: String
+    public let kind: ValueKind
+    public let bounds: Bounds?
+    /// The default as the deck would write it (literature units); nil means no default.
+    public let defaultText: String?
+    public let required: Bool
+    public let summary: String
+
+    public init(_ path: String, _ kind: ValueKind, bounds: Bounds? = nil, default defaultText: String? = nil, required: Bool = false, _ summary: String) {
+        self.path = path
+        self.kind = kind
+        self.bounds = bounds
+        self.defaultText = defaultText
+        self.required = required
+        self.summary = summary
+    }
+
+    public var unit: String {
+        switch kind {
+        case let .real(q), let .realList(q, _): return q == .dimensionless ? "" : q.unit
+        default: return ""
+        }
+    }
+
+    /// What the key accepts, in words, for error messages and the reference.
+    public var expectation: String {
+        switch kind {
+        case let .real(q):
+            let range = bounds.map { "; allowed \($0.text)" } ?? ""
+            return q == .dimensionless ? "a number\(range)" : "a \(q.noun) in \(q.unit) (or a string with one of \(q.acceptedUnits.joined(separator: ", ")))\(range)\(range.isEmpty ? "" : " \(q.unit)")"
+        case .integer:
+            return "an integer" + (bounds.map { "; allowed \($0.text)" } ?? "")
+        case .boolean:
+            return "true or false"
+        case let .choice(options):
+            return "one of " + options.map { "'\($0)'" }.joined(separator: ", ")
+        case .text:
+            return "a string"
+        case let .realList(q, count):
+            let range = bounds.map { "; each \($0.text) \(q.unit)" } ?? ""
+            return "a list of \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") \(q.noun)s in \(q.unit)\(range)"
+        case let .integerList(count):
+            let range = bounds.map { "; each \($0.text)" } ?? ""
+            return "a list of \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") integers\(range)"
+        }
+    }
+}
+
+/// Every key a deck may contain. The reference (`liphase schema`, docs/input-reference.md) is
+/// generated from this table, so the documentation cannot drift from the code.
+public enum DeckSchema {
+    public static let modelNames = ["pfhub_7a"]
+
+    /// One-line descriptions of the sections, in reference order.
+    public static let sections: [(name: String, summary: String)] = [
+        ("", "Top level"),
+        ("grid", "Computational grid. x is the stacking direction (anode collector at x = 0), y and z are lateral."),
+        ("time", "Time integration: explicit steps with a stability-limited adaptive Δt."),
+        ("output", "Field output (HDF5 + XDMF), the scalar time series (CSV) and progress lines."),
+        ("checkpoint", "Restart files: complete state in HDF5, written atomically."),
+        ("electrochemistry", "Butler–Volmer kinetics at the Li contact (MODEL.md §0)."),
+    ]
+
+    public static let keys: [KeySpec] = [
+        KeySpec("model", .choice(modelNames), required: true,
+                "Which equations to solve. 'pfhub_7a': PFHub benchmark 7a, the manufactured-solution Allen–Cahn problem on the benchmark's fixed domain [0,1]×[0,0.5] (nondimensional lengths; 1 s of deck time is one benchmark time unit)."),
+        KeySpec("temperature", .real(.temperature), bounds: .closed(-73.15, 326.85), default: "25",
+                "Cell temperature; every Arrhenius law is evaluated here (−73.15 °C to 326.85 °C is 200 K to 600 K)."),
+        KeySpec("grid.dimensions", .integer, bounds: .closed(2, 3), default: "2", "2 or 3 spatial dimensions."),
+        KeySpec("grid.cells", .integerList(count: 2...3), bounds: .closed(2, 1_048_576), required: true,
+                "Cells along x, y (and z): one entry per dimension."),
+        KeySpec("grid.size", .realList(.length, count: 2...3), bounds: .positive(max: 1e6),
+                "Domain extent along x, y (and z). Not allowed for pfhub_7a, whose domain is fixed."),
+        KeySpec("time.end", .real(.time), bounds: .positive(max: 1e12), required: true, "Simulated time at which the run stops."),
+        KeySpec("time.max_dt", .real(.time), bounds: .positive(max: 1e12), "Upper limit on Δt; without it only stability limits Δt."),
+        KeySpec("time.min_dt", .real(.time), bounds: .closed(0, 1e6), default: "1e-12",
+                "If the stable Δt falls below this, the run stops with exit code 3 (a sign of a blow-up)."),
+        KeySpec("time.dt_safety", .real(.dimensionless), bounds: .leftOpen(0, 1), default: "0.5",
+                "Fraction of the explicit stability limit used as Δt."),
+        KeySpec("time.max_steps", .integer, bounds: .closed(1, 1e15), "Stop after this many steps even if time.end is not reached."),
+        KeySpec("output.directory", .text, default: "output", "Directory for fields, time series and checkpoints, relative to the working directory."),
+        KeySpec("output.every_time", .real(.time), bounds: .positive(max: 1e12),
+                "Write fields every this much simulated time (steps land exactly on these times). Default: time.end / 10."),
+        KeySpec("output.every_steps", .integer, bounds: .closed(1, 1e15), "Write fields every this many steps (in addition to output.every_time)."),
+        KeySpec("output.timeseries_every_steps", .integer, bounds: .closed(1, 1e15), default: "10", "Append a row to timeseries.csv every this many steps."),
+        KeySpec("output.progress_interval", .real(.time), bounds: .closed(0, 86400), default: "5",
+                "Wall time between progress lines printed by rank 0."),
+        KeySpec("checkpoint.every_steps", .integer, bounds: .closed(0, 1e15), default: "0", "Checkpoint every this many steps (0: never by step count)."),
+        KeySpec("checkpoint.every_wall_time", .real(.time), bounds: .closed(0, 1e9), default: "0",
+                "Checkpoint every this much wall time, e.g. '30 min' (0: never by wall time)."),
+        KeySpec("checkpoint.keep", .integer, bounds: .closed(1, 1000), default: "3", "How many of the newest checkpoints to keep."),
+        KeySpec("electrochemistry.alpha_anodic", .real(.dimensionless), bounds: .open(0, 1), default: "0.5", "Anodic transfer coefficient α_a."),
+        KeySpec("electrochemistry.alpha_cathodic", .real(.dimensionless), bounds: .open(0, 1), default: "0.5", "Cathodic transfer coefficient α_c; α_a + α_c must be 1."),
+        KeySpec("electrochemistry.charge_transfer_resistance", .real(.areaResistance), bounds: .positive(max: 1e7), default: "2",
+                "Charge-transfer area resistance R_ct; gives i₀ = RT/(F·R_ct). Default: clean Li/LLZO, Sharafi et al. Chem. Mater. 2017."),
+        KeySpec("electrochemistry.equilibrium_potential", .real(.voltage), bounds: .closed(-5, 5), default: "0", "U₀ vs Li/Li⁺."),
+    ]
+
+    public static let byPath: [String: KeySpec] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
+
+    /// Keys directly below a section ("" is the top level); sections appear as their own names.
+    public static func children(of section: String) -> [String] {
+        var names = Set<String>()
+        for key in keys {
+            let parts = key.path.split(separator: ".").map(String.init)
+            let parent = parts.dropLast().joined(separator: ".")
+            if parent == section { names.insert(parts.last ?? key.path) }
+            if section.isEmpty, parts.count > 1 { names.insert(parts[0]) }
+        }
+        return names.sorted()
+    }
+
+    public static func isSection(_ path: String) -> Bool { sections.contains { $0.name == path && !path.isEmpty } }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import LiPhase
+import LiPhaseIO
+import LiPhaseParallel
+
+struct LiPhaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "liphase",
+        abstract: "Phase-field simulator for Li dendrites and contact loss in garnet solid-state batteries.",
+        discussion: "Exit codes: " + LiPhaseExitCode.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; "),
+        version: LiPhaseVersion.string,
+        subcommands: [Run.self, Validate.self, Schema.self])
+}
+
+/// Prints on rank 0 only, so `mpirun -np 64` does not print a message 64 times.
+func report(_ text: String, world: Communicator?, toStandardError: Bool = false) {
+    guard world?.isRoot ?? true else { return }
+    if toStandardError { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+}
+
+func finish(_ code: LiPhaseExitCode) -> Never {
+    fflush(stdout)
+    MPIEnvironment.finalize()
+    exit(code.rawValue)
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a deck (under mpirun for several ranks).")
+
+    @Argument(help: "The input deck (YAML).") var deck: String
+    @Option(help: "Continue from this checkpoint file.") var restart: String?
+
+    func run() throws {
+        let world = Communicator.world()
+        let loaded: RunConfiguration
+        do {
+            loaded = try RunConfiguration(deck: DeckParser.load(path: deck))
+        } catch let errors as DeckErrors {
+            report("error: the deck has \(errors.issues.count) problem(s):\n\(errors)", world: world, toStandardError: true)
+            finish(.invalidInput)
+        }
+        do {
+            report("liphase \(LiPhaseVersion.string): \(deck) on \(world.size) rank(s)", world: world)
+            let simulation = try Simulation(configuration: loaded, world: world, restartPath: restart, sink: StandardOutputSink())
+            if let restart { report("restarted from \(restart) at step \(simulation.progress.step), t = \(simulation.progress.time)", world: world) }
+            let outcome = try simulation.run()
+            switch outcome {
+            case let .finished(step, time): report("finished: step \(step), t = \(time)", world: world)
+            case let .reachedStepLimit(step, time): report("stopped at time.max_steps: step \(step), t = \(time)", world: world)
+            }
+            let directory = simulation.outputDirectory
+            report("""
+            output: \(directory)/
+              fields:      \(directory)/fields.xdmf  (open in ParaView: File > Open, choose 'XDMF Reader'; or `paraview \(directory)/fields.xdmf`)
+              time series: \(directory)/timeseries.csv
+              checkpoint:  \(simulation.lastCheckpointPath ?? "none")
+              in Python:   h5py.File('\(directory)/\(String(format: "fields_%08d.h5", simulation.progress.step))')['eta'][...]
+            """, world: world)
+            finish(.success)
+        } catch let failure as NumericalFailure {
+            report("error: numerical failure: \(failure)", world: world, toStandardError: true)
+            finish(.numericalFailure)
+        } catch let failure as DecompositionError {
+            report("error: \(failure)", world: world, toStandardError: true)
+            finish(.invalidInput)
+        } catch let failure as RestartError {
+            report("error: \(failure)", world: world, toStandardError: true)
+            finish(.invalidInput)
+        } catch let failure as HDF5Error {
+            report("error: \(failure)", world: world, toStandardError: true)
+            finish(.ioFailure)
+        } catch {
+            report("error: \(error)", world: world, toStandardError: true)
+            finish(.internalError)
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a deck and print the values derived from it; reports every problem at once.")
+
+    @Argument(help: "The input deck (YAML).") var deck: String
+
+    func run() throws {
+        do {
+            let configuration = try RunConfiguration(deck: DeckParser.load(path: deck))
+            print("\(deck): valid (model \(configuration.model.rawValue))")
+            for (name, value) in configuration.derivedValues() { print("  \(name): \(value)") }
+            finish(.success)
+        } catch let errors as DeckErrors {
+            FileHandle.standardError.write(Data("\(deck): \(errors.issues.count) problem(s)\n\(errors)\n".utf8))
+            finish(.invalidInput)
+        }
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the input reference (Markdown), generated from the schema.")
+    func run() throws {
+        print(ReferenceDocument.markdown(), terminator: "")
+        finish(.success)
+    }
+}
+
+LiPhaseCommand.main()
