@@ -44,7 +44,12 @@ public struct Deck: Sendable {
     public let text: String
     public let values: [String: DeckValue]
     public let lines: [String: Int]
-    public let warnings: [DeckIssue]
+    /// Problems with single values; `RunConfiguration` adds the cross-key ones and reports all.
+    public let issues: [DeckIssue]
+    /// Keys (and sections) whose value was rejected: checks that involve them are skipped.
+    public let failedPaths: Set<String>
+
+    public func failed(_ paths: String...) -> Bool { paths.contains { failedPaths.contains($0) } }
 
     public func isSet(_ path: String) -> Bool { values[path] != nil }
     public func line(_ path: String) -> Int? { lines[path] }
@@ -96,38 +101,67 @@ public enum DeckParser {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw DeckErrors(issues: [yamlIssue(error, fileName: fileName)])
+            throw DeckErrors(issues: [yamlIssue(error, fileName: fileName, text: text)])
         } catch {
             throw DeckErrors(issues: [DeckIssue(file: fileName, line: nil, path: "", message: "YAML syntax error: \(error)")])
         }
         guard let root else {
             throw DeckErrors(issues: [DeckIssue(file: fileName, line: nil, path: "", message: "the deck is empty; it needs at least 'model', 'grid.cells' and 'time.end'")])
         }
+        guard case .mapping = root else {
+            throw DeckErrors(issues: [DeckIssue(file: fileName, line: root.mark?.line, path: "",
+                                                message: "the deck must be a mapping of keys to values ('key: value' lines), starting with 'model:'")])
+        }
         var walker = Walker(fileName: fileName)
         walker.walk(root, section: "")
-        for spec in DeckSchema.keys where spec.required && walker.values[spec.path] == nil && !walker.failedPaths.contains(spec.path) {
+        for spec in DeckSchema.keys where spec.required && walker.values[spec.path] == nil && !walker.isAccountedFor(spec.path) {
             walker.issues.append(DeckIssue(file: fileName, line: nil, path: spec.path, message: "required key is missing; expected \(spec.expectation)"))
         }
-        if !walker.issues.isEmpty { throw DeckErrors(issues: walker.issues) }
-        return Deck(fileName: fileName, text: text, values: walker.values, lines: walker.lines, warnings: [])
+        return Deck(fileName: fileName, text: text, values: walker.values, lines: walker.lines,
+                    issues: walker.issues, failedPaths: walker.failedPaths)
     }
 
-    static func yamlIssue(_ error: YamlError, fileName: String) -> DeckIssue {
+    static func yamlIssue(_ error: YamlError, fileName: String, text: String) -> DeckIssue {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return DeckIssue(file: fileName, line: mark.line, path: "", message: "YAML syntax error at column \(mark.column): \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, _):
-            return DeckIssue(file: fileName, line: nil, path: "", message: "duplicate keys: \(duplicates.joined(separator: ", "))")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            if problem.contains("nesting level") {
+                return DeckIssue(file: fileName, line: mark.line, path: "", message: "lists or sections are nested too deeply (LiPhase decks need only two levels)")
+            }
+            let opened = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return DeckIssue(file: fileName, line: mark.line, path: "", message: "YAML syntax error at column \(mark.column): \(problem)\(opened)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? ""
+            let lines = duplicateLines(of: key, in: text, from: context.mark.line)
+            let where_ = lines.count >= 2 ? " (lines \(lines.map(String.init).joined(separator: " and ")))" : ""
+            return DeckIssue(file: fileName, line: lines.last ?? context.mark.line, path: "",
+                             message: "the key '\(key)' appears more than once in one section\(where_); keep one")
         default:
             return DeckIssue(file: fileName, line: nil, path: "", message: "YAML error: \(error)")
         }
     }
 
+    /// Lines (1-based) at or after `start` where `key:` begins a line at the indentation of its
+    /// first occurrence: the places a duplicated key was written.
+    static func duplicateLines(of key: String, in text: String, from start: Int) -> [Int] {
+        var result: [Int] = []
+        var indentation: Int? = nil
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= start {
+            let body = line.drop { $0 == " " }
+            let indent = line.count - body.count
+            guard body.hasPrefix(key), body.dropFirst(key.count).drop(while: { $0 == " " }).first == ":" else { continue }
+            if indentation == nil { indentation = indent }
+            if indent == indentation { result.append(index + 1) }
+        }
+        return result
+    }
+
     /// Parses one scalar against a key's type. `elementPath` names it in messages ("grid.cells[1]").
     static func parseScalar(_ raw: String, spec: KeySpec, elementPath: String) -> Result<DeckValue, DeckIssueText> {
         let text = raw.trimmingCharacters(in: .whitespaces)
+        let isElement = elementPath != spec.path
+        let expectation = isElement ? spec.elementExpectation : spec.expectation
         if text.isEmpty || text == "~" || text == "null" {
-            return .failure(DeckIssueText("has no value; expected \(spec.expectation)"))
+            return .failure(DeckIssueText("has no value; expected \(expectation)"))
         }
         switch spec.kind {
         case let .real(quantity), let .realList(quantity, _):
@@ -136,22 +170,28 @@ public enum DeckParser {
                 let literature = quantity.fromSI(si)
                 if let bounds = spec.bounds, !bounds.contains(literature) {
                     let unit = quantity == .dimensionless ? "" : " \(quantity.unit)"
-                    let shown = quantity.normalisedEcho(text)
+                    let shown = quantity.echo(text, literatureValue: literature)
                     return .failure(DeckIssueText("\(shown) is out of range; allowed \(bounds.text)\(unit)"))
                 }
                 return .success(.real(si))
             case .failure(.notANumber):
-                return .failure(DeckIssueText("'\(text)' is not a number; expected \(spec.expectation)"))
+                return .failure(DeckIssueText("'\(text)' is not a number; expected \(expectation)"))
             case .failure(.notFinite):
-                return .failure(DeckIssueText("'\(text)' is not a finite number; expected \(spec.expectation)"))
+                return .failure(DeckIssueText("'\(text)' is not a finite number; expected \(expectation)"))
+            case .failure(.overflow):
+                return .failure(DeckIssueText("'\(text)' is too large (it overflows when converted to SI); expected \(expectation)"))
             case let .failure(.unknownUnit(unit)):
                 let allowed = quantity == .dimensionless ? "it takes a plain number" : "use \(quantity.acceptedUnits.joined(separator: ", "))"
                 return .failure(DeckIssueText("unknown unit '\(unit)' in '\(text)' for a \(quantity.noun); \(allowed)"))
             }
         case .integer, .integerList:
-            guard let value = Int(text) else {
-                let isNumber = Double(text) != nil
-                return .failure(DeckIssueText(isNumber ? "'\(text)' is not an integer (or is too large); expected \(spec.expectation)" : "'\(text)' is not an integer; expected \(spec.expectation)"))
+            // Whole numbers written with an exponent (1e6) are accepted; 2^53 keeps them exact.
+            let decimal = text.allSatisfy { "0123456789+-.eE".contains($0) }
+            let exponentForm = decimal ? Double(text).flatMap { $0 == $0.rounded() && abs($0) <= 9.0e15 ? Int($0) : nil } : nil
+            guard let value = Int(text) ?? exponentForm else {
+                let digits = text.drop { $0 == "-" || $0 == "+" }
+                let tooLarge = !digits.isEmpty && digits.allSatisfy(\.isNumber)
+                return .failure(DeckIssueText(tooLarge ? "'\(text)' is too large; expected \(expectation)" : "'\(text)' is not a whole number; expected \(expectation)"))
             }
             if let bounds = spec.bounds, !bounds.contains(Double(value)) {
                 return .failure(DeckIssueText("\(value) is out of range; allowed \(bounds.text)"))
@@ -165,11 +205,15 @@ public enum DeckParser {
             }
         case let .choice(options):
             guard options.contains(text) else {
-                let hint = closest(to: text, among: options).map { "; did you mean '\($0)'?" } ?? ""
-                return .failure(DeckIssueText("'\(text)' is not \(spec.expectation)\(hint)"))
+                let noun = spec.path.split(separator: ".").last.map(String.init) ?? spec.path
+                if let near = closest(to: text, among: options) {
+                    return .failure(DeckIssueText("unknown \(noun) '\(text)'; did you mean '\(near)'?"))
+                }
+                return .failure(DeckIssueText("unknown \(noun) '\(text)'; expected \(spec.expectation)"))
             }
             return .success(.text(text))
         case .text:
+            if text.contains("\0") { return .failure(DeckIssueText("must not contain a NUL character")) }
             return .success(.text(text))
         }
     }
@@ -203,10 +247,12 @@ struct DeckIssueText: Error {
 }
 
 extension Quantity {
-    /// The value as the user wrote it, with the literature unit added to a bare number.
-    func normalisedEcho(_ text: String) -> String {
-        if Double(text) != nil, self != .dimensionless { return "\(text) \(unit)" }
-        return text
+    /// The value as the user wrote it: a bare number gets the literature unit, and another
+    /// unit gets the converted value, so it compares directly with the stated range.
+    func echo(_ text: String, literatureValue: Double) -> String {
+        if self == .dimensionless { return text }
+        if Double(text) != nil { return "\(text) \(unit)" }
+        return "\(text) (\(String(format: "%g", literatureValue)) \(unit))"
     }
 }
 
@@ -217,8 +263,18 @@ private struct Walker {
     var lines: [String: Int] = [:]
     var issues: [DeckIssue] = []
     var failedPaths: Set<String> = []
+    /// Required keys already explained by another message (written in the wrong section).
+    var redirected: Set<String> = []
 
     init(fileName: String) { self.fileName = fileName }
+
+    /// True when a missing key needs no message of its own: its section or its misplaced
+    /// spelling was reported already.
+    func isAccountedFor(_ path: String) -> Bool {
+        if redirected.contains(path) || failedPaths.contains(path) { return true }
+        let section = path.split(separator: ".").dropLast().joined(separator: ".")
+        return !section.isEmpty && failedPaths.contains(section)
+    }
 
     mutating func report(_ node: Node?, _ path: String, _ message: String) {
         issues.append(DeckIssue(file: fileName, line: node?.mark?.line, path: path, message: message))
@@ -227,7 +283,18 @@ private struct Walker {
 
     mutating func walk(_ node: Node, section: String) {
         guard case let .mapping(mapping) = node else {
-            report(node, section, section.isEmpty ? "the deck must be a mapping of keys to values (key: value lines)" : "'\(section)' is a section; it must hold 'key: value' lines, not a single value")
+            let inSection = DeckSchema.keys.filter { $0.path.hasPrefix(section + ".") }
+            let example = (inSection.first { $0.required } ?? inSection.first).map { String($0.path.dropFirst(section.count + 1)) } ?? "key"
+            var given = "a list"
+            if case let .scalar(scalar) = node {
+                let value = scalar.string.trimmingCharacters(in: .whitespaces)
+                if value.isEmpty || value == "~" || value == "null" {
+                    report(node, section, "the section is empty; write its keys on indented lines below it, e.g. '  \(example): ...'")
+                    return
+                }
+                given = "'\(value)'"
+            }
+            report(node, section, "is a section; write its keys on indented lines below it (e.g. '  \(example): ...'), not \(given)")
             return
         }
         var seen = Set<String>()
@@ -238,6 +305,18 @@ private struct Walker {
             }
             let key = keyScalar.string
             let path = section.isEmpty ? key : "\(section).\(key)"
+            if key.trimmingCharacters(in: .whitespaces).isEmpty {
+                report(keyNode, section, "a key has an empty name; allowed \(section.isEmpty ? "at the top level" : "in '\(section)'"): \(DeckSchema.children(of: section).joined(separator: ", "))")
+                continue
+            }
+            if key.contains(".") {
+                let parts = key.split(separator: ".").map(String.init)
+                let hint = DeckSchema.byPath[path] != nil && parts.count == 2
+                    ? "write '\(parts[1]):' on an indented line inside the '\(parts[0])' section"
+                    : "sections are written as indented blocks, not with dots"
+                report(keyNode, path, "dotted keys are not accepted; \(hint)")
+                continue
+            }
             if !seen.insert(key).inserted {
                 report(keyNode, path, "the key appears twice; keep one")
                 continue
@@ -253,7 +332,7 @@ private struct Walker {
         }
     }
 
-    func unknownKeyMessage(key: String, section: String) -> String {
+    mutating func unknownKeyMessage(key: String, section: String) -> String {
         let siblings = DeckSchema.children(of: section)
         if let near = DeckParser.closest(to: key, among: siblings) {
             let full = section.isEmpty ? near : "\(section).\(near)"
@@ -261,7 +340,11 @@ private struct Walker {
         }
         // The right name in the wrong section: "cells" at top level → "grid.cells".
         let elsewhere = DeckSchema.keys.map(\.path).filter { $0.split(separator: ".").last.map(String.init) == key }
-        if let first = elsewhere.first { return "unknown key here; did you mean '\(first)'?" }
+        if let first = elsewhere.first {
+            redirected.insert(first)
+            let home = first.split(separator: ".").dropLast().joined(separator: ".")
+            return home.isEmpty ? "belongs at the top level (\(first)), not inside '\(section)'" : "belongs in the '\(home)' section (\(first))"
+        }
         let place = section.isEmpty ? "at the top level" : "in '\(section)'"
         return "unknown key; allowed \(place): \(siblings.joined(separator: ", "))"
     }
@@ -270,7 +353,11 @@ private struct Walker {
         switch spec.kind {
         case let .realList(_, count), let .integerList(count):
             guard case let .sequence(sequence) = node else {
-                report(node, path, "expected \(spec.expectation), written [a, b, ...]")
+                if case let .scalar(scalar) = node {
+                    report(node, path, "got the single value '\(scalar.string)'; expected \(spec.expectation), written [a, b] or [a, b, c]")
+                } else {
+                    report(node, path, "got a mapping; expected \(spec.expectation), written [a, b] or [a, b, c]")
+                }
                 return
             }
             let elements = Array(sequence)
@@ -298,7 +385,8 @@ private struct Walker {
             if case .realList = spec.kind { values[path] = .reals(reals) } else { values[path] = .integers(integers) }
         default:
             guard case let .scalar(scalar) = node else {
-                report(node, path, "expected \(spec.expectation), not a list or mapping")
+                if case .sequence = node { report(node, path, "got a list; expected a single value: \(spec.expectation)") }
+                else { report(node, path, "got a mapping; expected a single value: \(spec.expectation)") }
                 return
             }
             switch DeckParser.parseScalar(scalar.string, spec: spec, elementPath: path) {

@@ -45,12 +45,12 @@ public struct RunConfiguration: Sendable {
     public static let maximumCells = 1 << 40
 
     public init(deck: Deck) throws {
-        var issues: [DeckIssue] = []
+        var issues = deck.issues
         self.deck = deck
         model = Model(rawValue: deck.text("model") ?? "") ?? .pfhub7a
         dimensions = deck.integer("grid.dimensions") ?? 2
         let counts = deck.integers("grid.cells") ?? []
-        if counts.count != dimensions {
+        if deck.isSet("grid.cells") && counts.count != dimensions && !deck.failed("grid.cells", "grid.dimensions", "grid") {
             issues.append(deck.issue("grid.cells", "has \(counts.count) entries but grid.dimensions is \(dimensions); give one cell count per dimension"))
         }
         let padded = (counts + [1, 1, 1]).prefix(3)
@@ -58,12 +58,13 @@ public struct RunConfiguration: Sendable {
         let (total, overflow) = cells.x.multipliedReportingOverflow(by: cells.y)
         let (total3, overflow3) = total.multipliedReportingOverflow(by: cells.z)
         if overflow || overflow3 || total3 > Self.maximumCells {
-            issues.append(deck.issue("grid.cells", "\(cells.x)×\(cells.y)×\(cells.z) cells is more than the \(Self.maximumCells) cells LiPhase accepts"))
+            let count = Double(cells.x) * Double(cells.y) * Double(cells.z)
+            issues.append(deck.issue("grid.cells", "\(cells.x)×\(cells.y)×\(cells.z) = \(String(format: "%.3g", count)) cells; the limit is 2^40 ≈ 1.1e12 cells"))
         }
 
         switch model {
         case .pfhub7a:
-            if dimensions != 2 { issues.append(deck.issue("grid.dimensions", "pfhub_7a is a 2-D benchmark; set grid.dimensions: 2")) }
+            if dimensions != 2 && !deck.failed("model") { issues.append(deck.issue("grid.dimensions", "pfhub_7a is a 2-D benchmark; set grid.dimensions: 2")) }
             if deck.isSet("grid.size") {
                 issues.append(deck.issue("grid.size", "pfhub_7a has the fixed domain [0,1]×[0,0.5]; remove grid.size"))
             }
@@ -75,14 +76,15 @@ public struct RunConfiguration: Sendable {
         minimumStep = deck.real("time.min_dt") ?? 0
         stepSafety = deck.real("time.dt_safety") ?? 0.5
         maximumSteps = deck.integer("time.max_steps")
-        if minimumStep >= maximumStep {
-            issues.append(deck.issue("time.min_dt", "\(minimumStep) s is not below time.max_dt = \(maximumStep) s"))
+        if minimumStep >= maximumStep && !deck.failed("time.min_dt", "time.max_dt", "time") {
+            if deck.isSet("time.min_dt") {
+                issues.append(deck.issue("time.min_dt", "\(formatNumber(minimumStep)) s must be below time.max_dt = \(formatNumber(maximumStep)) s"))
+            } else {
+                issues.append(deck.issue("time.max_dt", "\(formatNumber(maximumStep)) s must be above time.min_dt (default \(formatNumber(minimumStep)) s); lower time.min_dt too"))
+            }
         }
 
         outputDirectory = deck.text("output.directory") ?? "output"
-        if outputDirectory.isEmpty || outputDirectory.contains("\0") {
-            issues.append(deck.issue("output.directory", "must be a non-empty path"))
-        }
         outputEverySteps = deck.integer("output.every_steps")
         outputEveryTime = deck.real("output.every_time") ?? (outputEverySteps == nil ? endTime / 10 : nil)
         timeSeriesEverySteps = deck.integer("output.timeseries_every_steps") ?? 10
@@ -95,14 +97,19 @@ public struct RunConfiguration: Sendable {
         temperature = deck.real("temperature") ?? 298.15
         alphaAnodic = deck.real("electrochemistry.alpha_anodic") ?? 0.5
         alphaCathodic = deck.real("electrochemistry.alpha_cathodic") ?? 0.5
-        if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 {
+        if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 && !deck.failed("electrochemistry.alpha_anodic", "electrochemistry.alpha_cathodic", "electrochemistry") {
             let path = deck.isSet("electrochemistry.alpha_cathodic") ? "electrochemistry.alpha_cathodic" : "electrochemistry.alpha_anodic"
-            issues.append(deck.issue(path, "α_a + α_c = \(alphaAnodic + alphaCathodic); they must add up to 1"))
+            issues.append(deck.issue(path, String(format: "alpha_anodic %g + alpha_cathodic %g = %g; they must add up to 1 (e.g. alpha_cathodic: %g)",
+                                                   alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
         }
         chargeTransferResistance = deck.real("electrochemistry.charge_transfer_resistance") ?? 2e-4
         equilibriumPotential = deck.real("electrochemistry.equilibrium_potential") ?? 0
 
-        if !issues.isEmpty { throw DeckErrors(issues: issues) }
+        if !issues.isEmpty {
+            // In file order; problems without a line (missing keys) come last. The sort is stable.
+            let ordered = issues.enumerated().sorted { ($0.element.line ?? Int.max, $0.offset) < ($1.element.line ?? Int.max, $1.offset) }
+            throw DeckErrors(issues: ordered.map(\.element))
+        }
     }
 
     public var spacing: [Double] { (0..<3).map { $0 < dimensions ? size[$0] / Double(cells[$0]) : 1 } }

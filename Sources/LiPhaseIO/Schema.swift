@@ -70,6 +70,15 @@ public struct KeySpec: Sendable {
         }
     }
 
+    /// What one entry of a list key accepts.
+    public var elementExpectation: String {
+        switch kind {
+        case let .realList(q, _): return "each entry a \(q.noun) in \(q.unit)" + (bounds.map { ", \($0.text) \(q.unit)" } ?? "")
+        case .integerList: return "each entry an integer" + (bounds.map { ", \($0.text)" } ?? "")
+        default: return expectation
+        }
+    }
+
     /// What the key accepts, in words, for error messages and the reference.
     public var expectation: String {
         switch kind {
@@ -101,7 +110,7 @@ public enum DeckSchema {
 
     /// One-line descriptions of the sections, in reference order.
     public static let sections: [(name: String, summary: String)] = [
-        ("", "Top level"),
+        ("", "Keys outside any section."),
         ("grid", "Computational grid. x is the stacking direction (anode collector at x = 0), y and z are lateral."),
         ("time", "Time integration: explicit steps with a stability-limited adaptive Δt."),
         ("output", "Field output (HDF5 + XDMF), the scalar time series (CSV) and progress lines."),

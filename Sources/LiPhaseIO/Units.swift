@@ -113,6 +113,8 @@ public enum Quantity: String, Sendable, CaseIterable {
         case notANumber
         case notFinite
         case unknownUnit(String)
+        /// A finite number whose SI value is not (e.g. 1e308 h).
+        case overflow
     }
 
     /// Parses "12", "12.5 um", "2 h", "25 °C" into SI.
@@ -129,10 +131,13 @@ public enum Quantity: String, Sendable, CaseIterable {
         guard !numberPart.isEmpty, let number = Double(numberPart) else { return .failure(.notANumber) }
         guard number.isFinite else { return .failure(.notFinite) }
         let key = Self.normalise(unitPart)
-        if unitPart.isEmpty { return .success(toSI(number)) }
+        if unitPart.isEmpty {
+            let si = toSI(number)
+            return si.isFinite ? .success(si) : .failure(.overflow)
+        }
         for conversion in conversions where conversion.names.contains(key) {
             let si = number * conversion.scale + conversion.offset
-            return si.isFinite ? .success(si) : .failure(.notFinite)
+            return si.isFinite ? .success(si) : .failure(.overflow)
         }
         return .failure(.unknownUnit(unitPart))
     }

@@ -75,7 +75,7 @@ public final class CartesianDecomposition {
 
     /// The factorisation of `ranks` over the active axes with the smallest halo surface.
     public static func bestProcessGrid(cells: Index3, ranks: Int, dimensions: Int, minimumCells: Int) -> Index3? {
-        var best: (grid: Index3, surface: Double)? = nil
+        var best: (grid: Index3, surface: Double, largest: Int)? = nil
         for px in 1...ranks where ranks % px == 0 {
             let rest = ranks / px
             for py in 1...rest where rest % py == 0 {
@@ -89,8 +89,10 @@ public final class CartesianDecomposition {
                 if px > 1 { surface += ly * (dimensions == 3 ? lz : 1) }
                 if py > 1 { surface += lx * (dimensions == 3 ? lz : 1) }
                 if pz > 1 { surface += lx * ly }
-                if let current = best, surface >= current.surface - 1e-9 { continue }
-                best = (grid, surface)
+                // Equal surfaces (64² on 4 ranks: 1×4 or 2×2) go to the more balanced grid.
+                let largest = Swift.max(px, py, pz)
+                if let current = best, surface > current.surface + 1e-9 || (surface > current.surface - 1e-9 && largest >= current.largest) { continue }
+                best = (grid, surface, largest)
             }
         }
         return best?.grid

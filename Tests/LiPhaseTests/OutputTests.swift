@@ -1,0 +1,194 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import LiPhase
+@testable import LiPhaseIO
+import LiPhaseParallel
+
+final class HDF5Tests: XCTestCase {
+    func testRoundTripOfFieldsAttributesAndText() throws {
+        let path = (scratchDirectory("hdf5") as NSString).appendingPathComponent("round.h5")
+        let cells = Index3(5, 4, 3)
+        let box = Box(lower: Index3(0, 0, 0), size: cells)
+        let values = (0..<cells.product).map { Double($0) * 0.1 - 1.7 }
+        let file = try HDF5File.create(path: path, communicator: testWorld)
+        try file.writeBlock("phi", values: values, global: cells, dimensions: 3, box: box, attributes: [("units", .text("V"))])
+        try file.setAttribute("spacing", .doubles([1e-6, 2e-6, 3e-6]))
+        try file.setAttribute("step", .integer(42))
+        try file.setAttribute("title", .text("Li | LLZO, 25 °C"))
+        try file.createGroup("/meta")
+        try file.writeReplicated("/meta/deck", text: "model: pfhub_7a\n# ünïcode ✓\n")
+        try file.writeReplicated("/meta/steps", values: [Int64(3), -7, 1 << 40])
+        try file.close()
+
+        let read = try HDF5File.open(path: path, communicator: testWorld)
+        XCTAssertEqual(try read.readBlock("phi", global: cells, dimensions: 3, box: box), values)
+        XCTAssertEqual(try read.datasetShape("phi"), [3, 4, 5])
+        XCTAssertEqual(try read.attributeText("units", on: "phi"), "V")
+        XCTAssertEqual(try read.attributeDoubles("spacing"), [1e-6, 2e-6, 3e-6])
+        XCTAssertEqual(try read.attributeInteger("step"), 42)
+        XCTAssertEqual(try read.attributeText("title"), "Li | LLZO, 25 °C")
+        XCTAssertEqual(try read.readReplicatedText("/meta/deck"), "model: pfhub_7a\n# ünïcode ✓\n")
+        XCTAssertEqual(try read.readReplicatedIntegers("/meta/steps"), [3, -7, 1 << 40])
+        // A sub-block reads the matching part of the global array.
+        let part = try read.readBlock("phi", global: cells, dimensions: 3, box: Box(lower: Index3(1, 2, 1), size: Index3(3, 2, 2)))
+        XCTAssertEqual(part.first, values[1 + 5 * 2 + 20 * 1])
+        XCTAssertEqual(part.last, values[3 + 5 * 3 + 20 * 2])
+        try read.close()
+    }
+
+    func testWrongShapeMissingDatasetAndNonHDF5FilesGiveClearErrors() throws {
+        let directory = scratchDirectory("hdf5-errors")
+        let path = (directory as NSString).appendingPathComponent("shape.h5")
+        let file = try HDF5File.create(path: path, communicator: testWorld)
+        try file.writeBlock("eta", values: [1, 2, 3, 4, 5, 6], global: Index3(3, 2, 1), dimensions: 2, box: Box(lower: Index3(0, 0, 0), size: Index3(3, 2, 1)))
+        try file.close()
+        let read = try HDF5File.open(path: path, communicator: testWorld)
+        XCTAssertThrowsError(try read.readBlock("eta", global: Index3(4, 2, 1), dimensions: 2, box: Box(lower: Index3(0, 0, 0), size: Index3(4, 2, 1)))) {
+            XCTAssertEqual("\($0)", "dataset eta in \(path) has shape [2, 3] but the grid needs [2, 4] ([z,] y, x)")
+        }
+        XCTAssertThrowsError(try read.readBlock("xi", global: Index3(3, 2, 1), dimensions: 2, box: Box(lower: Index3(0, 0, 0), size: Index3(3, 2, 1)))) {
+            XCTAssertEqual("\($0)", "\(path) has no dataset xi")
+        }
+        try read.close()
+
+        let text = (directory as NSString).appendingPathComponent("text.h5")
+        try "not hdf5".write(toFile: text, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try HDF5File.open(path: text, communicator: testWorld)) {
+            XCTAssertEqual("\($0)", "\(text) is not an HDF5 file (or it is truncated or corrupted)")
+        }
+        // Truncating a real file must also give an error, not a crash.
+        let truncated = (directory as NSString).appendingPathComponent("truncated.h5")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: truncated))
+        XCTAssertThrowsError(try HDF5File.open(path: truncated, communicator: testWorld).readBlock(
+            "eta", global: Index3(3, 2, 1), dimensions: 2, box: Box(lower: Index3(0, 0, 0), size: Index3(3, 2, 1))))
+        XCTAssertThrowsError(try HDF5File.open(path: (directory as NSString).appendingPathComponent("absent.h5"), communicator: testWorld))
+    }
+}
+
+/// Collects every HDF DataItem of an XDMF document, with its Dimensions, and the Time values.
+private final class XDMFCollector: NSObject, XMLParserDelegate {
+    var items: [(dimensions: String, reference: String)] = []
+    var times: [Double] = []
+    var topologies: [String] = []
+    private var inHDFItem = false, currentDimensions = "", text = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "DataItem", attributes["Format"] == "HDF" { inHDFItem = true; currentDimensions = attributes["Dimensions"] ?? ""; text = "" }
+        if name == "Time", let value = attributes["Value"].flatMap(Double.init) { times.append(value) }
+        if name == "Topology" { topologies.append(attributes["Dimensions"] ?? "") }
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { if inHDFItem { text += string } }
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "DataItem", inHDFItem { items.append((currentDimensions, text.trimmingCharacters(in: .whitespacesAndNewlines))); inHDFItem = false }
+    }
+}
+
+final class RunOutputTests: XCTestCase {
+    func configuration(_ directory: String, extra: String = "") throws -> RunConfiguration {
+        try RunConfiguration(deck: DeckParser.parse(text: """
+        model: pfhub_7a
+        grid:
+          cells: [32, 16]
+        time:
+          end: 1
+        output:
+          directory: \(directory)
+          every_time: 0.25
+          timeseries_every_steps: 5
+        \(extra)
+        """, fileName: "run.yaml"))
+    }
+
+    func testXDMFIsValidAndEveryReferencedDatasetExists() throws {
+        let directory = scratchDirectory("xdmf")
+        let simulation = try Simulation(configuration: configuration(directory), world: testWorld)
+        _ = try simulation.run()
+        let xdmf = (directory as NSString).appendingPathComponent("fields.xdmf")
+        let parser = try XCTUnwrap(XMLParser(contentsOf: URL(fileURLWithPath: xdmf)))
+        let collector = XDMFCollector()
+        parser.delegate = collector
+        XCTAssertTrue(parser.parse(), "fields.xdmf is not well-formed XML: \(String(describing: parser.parserError))")
+        XCTAssertEqual(collector.times, [0, 0.25, 0.5, 0.75, 1.0])
+        XCTAssertEqual(Set(collector.topologies), ["17 33"], "points = cells + 1, slowest axis first")
+        XCTAssertEqual(collector.items.count, 5)
+        for item in collector.items {
+            let parts = item.reference.split(separator: ":", maxSplits: 1).map(String.init)
+            XCTAssertEqual(parts.count, 2, item.reference)
+            let file = try HDF5File.open(path: (directory as NSString).appendingPathComponent(parts[0]), communicator: testWorld)
+            let shape = try file.datasetShape(parts[1])
+            XCTAssertEqual(shape.map(String.init).joined(separator: " "), item.dimensions)
+            XCTAssertEqual(try file.attributeText("units", on: parts[1]), "1")
+            XCTAssertEqual(try file.attributeDouble("time"), collector.times[collector.items.firstIndex { $0.reference == item.reference } ?? 0])
+            try file.close()
+        }
+        // No temporary file is left behind by the atomic writes.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testTimeSeriesResumesAtTheCheckpointStep() throws {
+        let directory = scratchDirectory("series")
+        let path = (directory as NSString).appendingPathComponent("ts.csv")
+        let first = try TimeSeriesWriter(path: path, columns: ["step", "time", "x"], resumeStep: nil)
+        for step in 0..<10 { first.append([Double(step), Double(step) * 0.5, 1.25]) }
+        let resumed = try TimeSeriesWriter(path: path, columns: ["step", "time", "x"], resumeStep: 4)
+        resumed.append([5, 2.5, 7])
+        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.first, "step,time,x")
+        XCTAssertEqual(rows.dropFirst().map { Int($0.split(separator: ",")[0]) }, [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(rows.last, "5,2.5,7")
+    }
+
+    func testCheckpointsAreRotatedAndHoldTheDeck() throws {
+        let directory = scratchDirectory("rotate")
+        let config = try configuration(directory, extra: "checkpoint:\n  every_steps: 2\n  keep: 2")
+        let simulation = try Simulation(configuration: config, world: testWorld)
+        _ = try simulation.run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: simulation.checkpointDirectory).sorted()
+        // 8 steps to t = 1: checkpoints at steps 2, 4, 6 and the final 8; the newest two remain.
+        XCTAssertEqual(simulation.progress.step, 8)
+        XCTAssertEqual(names, ["checkpoint_00000006.h5", "checkpoint_00000008.h5"])
+        let newest = try HDF5File.open(path: try XCTUnwrap(simulation.lastCheckpointPath), communicator: testWorld)
+        XCTAssertEqual(try newest.readReplicatedText("/deck"), config.deck.text)
+        XCTAssertEqual(try newest.attributeInteger("step"), simulation.progress.step)
+        XCTAssertEqual(try newest.attributeText("liphase_version"), LiPhaseVersion.string)
+        try newest.close()
+    }
+
+    func testRestartRefusesACheckpointOfAnotherGrid() throws {
+        let directory = scratchDirectory("regrid")
+        let simulation = try Simulation(configuration: configuration(directory), world: testWorld)
+        _ = try simulation.run()
+        let other = try RunConfiguration(deck: DeckParser.parse(text: "model: pfhub_7a\ngrid:\n  cells: [64, 32]\ntime:\n  end: 2\noutput:\n  directory: \(directory)/b\n", fileName: "b.yaml"))
+        let checkpoint = try XCTUnwrap(simulation.lastCheckpointPath)
+        XCTAssertThrowsError(try Simulation(configuration: other, world: testWorld, restartPath: checkpoint)) {
+            XCTAssertEqual("\($0)", "cannot restart from \(checkpoint): \(checkpoint) has a grid of [32, 16] cells but the deck asks for [64, 32]")
+        }
+    }
+}
+
+final class ReferenceDocumentTests: XCTestCase {
+    /// docs/input-reference.md must be exactly what `liphase schema` prints.
+    func testInputReferenceIsCurrent() throws {
+        let path = (packageRoot as NSString).appendingPathComponent("docs/input-reference.md")
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(onDisk, ReferenceDocument.markdown(), "docs/input-reference.md is stale: run Scripts/gen-docs.sh")
+    }
+
+    func testEverySchemaKeyAndUnitIsDocumented() {
+        let document = ReferenceDocument.markdown()
+        for key in DeckSchema.keys { XCTAssertTrue(document.contains("`\(key.path)`"), key.path) }
+        for code in LiPhaseExitCode.allCases { XCTAssertTrue(document.contains("| \(code.rawValue) |")) }
+    }
+
+    func testEveryDefaultIsValidForItsKey() throws {
+        for key in DeckSchema.keys {
+            guard let text = key.defaultText else { continue }
+            XCTAssertNoThrow(try DeckParser.parseScalar(text, spec: key, elementPath: key.path).get(), key.path)
+        }
+    }
+}

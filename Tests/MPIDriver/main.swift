@@ -1,0 +1,237 @@
+// MPI test driver: run under `mpirun -np N` (N = 1, 2, 4) by Scripts/test.sh. Each case
+// compares a run on all N ranks against the same run on one rank (a sub-communicator holding
+// rank 0 alone), so one launch checks decomposition invariance for its rank count.
+import Foundation
+import LiPhase
+import LiPhaseGrid
+import LiPhaseIO
+import LiPhaseParallel
+
+let world = Communicator.world()
+/// Rank 0 alone; other ranks hold a communicator they do not use.
+let solo = try world.split(color: world.isRoot ? 0 : 1, key: world.rank)
+let scratch: String = {
+    let name = world.broadcast(world.isRoot ? "liphase-mpi-tests-\(getpid())" : "")
+    return (NSTemporaryDirectory() as NSString).appendingPathComponent(name)
+}()
+
+var passed = 0, failed = 0
+var failures: [String] = []
+
+func expect(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    if !condition() { failures.append(message()) }
+}
+
+func test(_ name: String, _ body: () throws -> Void) {
+    failures = []
+    do { try body() } catch { failures.append("threw: \(error)") }
+    let anyFailed = world.any(!failures.isEmpty)
+    if anyFailed {
+        failed += 1
+        // Each rank reports its own failures, prefixed, so a rank-specific bug is visible.
+        for message in failures { print("  [rank \(world.rank)] \(name): \(message)") }
+        if world.isRoot { print("FAIL \(name)") }
+    } else {
+        passed += 1
+        if world.isRoot { print("PASS \(name)") }
+    }
+    fflush(stdout)
+    world.barrier()
+}
+
+func configuration(_ yaml: String) throws -> RunConfiguration {
+    try RunConfiguration(deck: DeckParser.parse(text: yaml, fileName: "mpi-test.yaml"))
+}
+
+func bm7aDeck(cells: [Int], steps: Int, directory: String, end: Double = 8, everyTime: Double = 0.5) -> String {
+    """
+    model: pfhub_7a
+    grid:
+      cells: [\(cells[0]), \(cells[1])]
+    time:
+      end: \(end)
+      max_steps: \(steps)
+    output:
+      directory: \(directory)
+      every_time: \(everyTime)
+      timeseries_every_steps: 7
+    """
+}
+
+/// Runs a deck on `communicator` (only its members call this) and returns the simulation.
+@discardableResult
+func run(_ yaml: String, on communicator: Communicator, restart: String? = nil) throws -> Simulation {
+    let simulation = try Simulation(configuration: configuration(yaml), world: communicator, restartPath: restart)
+    _ = try simulation.run()
+    return simulation
+}
+
+/// Reads a whole global field on rank 0 (through the one-rank communicator).
+func readGlobal(_ path: String, dataset: String, cells: Index3, dimensions: Int) throws -> [Double] {
+    let file = try HDF5File.open(path: path, communicator: solo)
+    defer { try? file.close() }
+    return try file.readBlock(dataset, global: cells, dimensions: dimensions, box: Box(lower: Index3(0, 0, 0), size: cells))
+}
+
+func directory(_ name: String) -> String { (scratch as NSString).appendingPathComponent(name) }
+
+func leastSquaresSlope(x: [Double], y: [Double]) -> Double {
+    let n = Double(x.count)
+    let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+    var covariance = 0.0, variance = 0.0
+    for (a, b) in zip(x, y) {
+        covariance += (a - mx) * (b - my)
+        variance += (a - mx) * (a - mx)
+    }
+    return covariance / variance
+}
+
+// MARK: - Cases
+
+test("halo exchange fills every ghost, corners included, in 3-D periodic") {
+    for cells in [Index3(12, 10, 8), Index3(7, 9, 5)] {
+        let geometry = GridGeometry(dimensions: 3, cells: cells, spacing: [1, 1, 1])
+        let grid = try DistributedGrid(geometry: geometry, conditions: .allPeriodic(), world: world)
+        let field = grid.makeField("f", units: "1", value: -1)
+        func label(_ i: Int, _ j: Int, _ k: Int) -> Double {
+            let gi = (i % cells.x + cells.x) % cells.x, gj = (j % cells.y + cells.y) % cells.y, gk = (k % cells.z + cells.z) % cells.z
+            return Double(gi + 100 * gj + 10_000 * gk)
+        }
+        let box = grid.localBox
+        for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+            field[i, j, k] = label(box.lower.x + i, box.lower.y + j, box.lower.z + k)
+        } } }
+        try grid.refreshGhosts([field])
+        var wrong = 0
+        for k in -1...box.size.z { for j in -1...box.size.y { for i in -1...box.size.x {
+            if field[i, j, k] != label(box.lower.x + i, box.lower.y + j, box.lower.z + k) { wrong += 1 }
+        } } }
+        expect(wrong == 0, "\(wrong) wrong ghost values on grid \(cells), box \(box)")
+    }
+}
+
+test("wall conditions: Dirichlet and Neumann ghosts on a decomposed 2-D grid") {
+    let cells = Index3(9, 6, 1)
+    let geometry = GridGeometry(dimensions: 2, cells: cells, spacing: [0.5, 0.25, 1])
+    let conditions = BoundaryConditions(lower: [.dirichlet(2), .periodic, .periodic], upper: [.neumann(3), .periodic, .periodic])
+    let grid = try DistributedGrid(geometry: geometry, conditions: conditions, world: world)
+    let field = grid.makeField("u", units: "1")
+    let box = grid.localBox
+    // u = 1 + x: the face value at x = 0 is 1, so Dirichlet(2) must give ghost = 2·2 − u(0).
+    for j in 0..<box.size.y { for i in 0..<box.size.x { field[i, j, 0] = 1 + geometry.centre(0, box.lower.x + i) } }
+    try grid.refreshGhosts([field])
+    for j in 0..<box.size.y {
+        if box.lower.x == 0 { expect(field[-1, j, 0] == 4 - field[0, j, 0], "Dirichlet ghost at row \(j): \(field[-1, j, 0])") }
+        if box.upper.x == cells.x {
+            let n = box.size.x
+            expect(abs(field[n, j, 0] - (field[n - 1, j, 0] + 0.5 * 3)) < 1e-14, "Neumann ghost at row \(j): \(field[n, j, 0])")
+        }
+    }
+}
+
+test("reductions agree with the serial sum") {
+    let local = Double(world.rank + 1)
+    expect(world.sum(local) == Double(world.size * (world.size + 1) / 2), "sum")
+    expect(world.max(local) == Double(world.size), "max")
+    expect(world.min(local) == 1, "min")
+    expect(world.sum(world.rank) == world.size * (world.size - 1) / 2, "integer sum")
+}
+
+test("collective HDF5 write on N ranks reads back on one rank") {
+    let cells = Index3(11, 7, 5)
+    let grid = try DistributedGrid(geometry: GridGeometry(dimensions: 3, cells: cells, spacing: [1, 1, 1]), conditions: .allPeriodic(), world: world)
+    let field = grid.makeField("g", units: "V")
+    let box = grid.localBox
+    for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+        field[i, j, k] = sin(Double(box.lower.x + i)) + 10 * Double(box.lower.y + j) + 1000 * Double(box.lower.z + k)
+    } } }
+    if world.isRoot { try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true) }
+    world.barrier()
+    let path = directory("roundtrip.h5")
+    let file = try HDF5File.create(path: path, communicator: world)
+    try file.writeBlock("g", values: field.interiorValues(), global: cells, dimensions: 3, box: box, attributes: [("units", .text("V"))])
+    try file.close()
+    if world.isRoot {
+        let values = try readGlobal(path, dataset: "g", cells: cells, dimensions: 3)
+        var index = 0, wrong = 0
+        for k in 0..<cells.z { for j in 0..<cells.y { for i in 0..<cells.x {
+            if values[index] != sin(Double(i)) + 10 * Double(j) + 1000 * Double(k) { wrong += 1 }
+            index += 1
+        } } }
+        expect(wrong == 0, "\(wrong) values differ after the round trip")
+    }
+}
+
+test("BM7a: \(world.size) ranks give bit-identical fields to 1 rank") {
+    // 90×45 does not split evenly over 4 ranks: uneven blocks are exercised too.
+    let steps = 150
+    let many = try run(bm7aDeck(cells: [90, 45], steps: steps, directory: directory("invariance-np\(world.size)")), on: world)
+    var single: Simulation? = nil
+    if world.isRoot { single = try run(bm7aDeck(cells: [90, 45], steps: steps, directory: directory("invariance-np1-ref")), on: solo) }
+    if world.isRoot, let single, let a = many.lastCheckpointPath, let b = single.lastCheckpointPath {
+        let cells = Index3(90, 45, 1)
+        let fieldsMany = try readGlobal(a, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        let fieldsOne = try readGlobal(b, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        let differing = zip(fieldsMany, fieldsOne).filter { $0 != $1 }.count
+        expect(differing == 0, "\(differing) of \(fieldsOne.count) cells differ")
+        expect(many.progress == single.progress, "progress differs: \(many.progress.step) vs \(single.progress.step)")
+        // The L2 error is a floating-point sum whose order follows the decomposition.
+        let e1 = many.lastDiagnostics[4], e2 = single.lastDiagnostics[4]
+        expect(abs(e1 - e2) <= 1e-12 * abs(e2), "L2 error \(e1) vs \(e2)")
+    }
+}
+
+test("restart: 2×75 steps with a restart equal 150 steps, bit for bit (\(world.size) ranks)") {
+    let straight = try run(bm7aDeck(cells: [64, 32], steps: 150, directory: directory("straight-np\(world.size)"), everyTime: 0.3), on: world)
+    let firstHalf = try run(bm7aDeck(cells: [64, 32], steps: 75, directory: directory("halves-np\(world.size)"), everyTime: 0.3), on: world)
+    let checkpoint = firstHalf.lastCheckpointPath ?? ""
+    let resumed = try run(bm7aDeck(cells: [64, 32], steps: 150, directory: directory("halves-np\(world.size)"), everyTime: 0.3), on: world, restart: checkpoint)
+    expect(resumed.progress == straight.progress, "progress differs: step \(resumed.progress.step), t \(resumed.progress.time) vs step \(straight.progress.step), t \(straight.progress.time)")
+    if world.isRoot, let a = straight.lastCheckpointPath, let b = resumed.lastCheckpointPath {
+        let cells = Index3(64, 32, 1)
+        let x = try readGlobal(a, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        let y = try readGlobal(b, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        expect(x == y, "\(zip(x, y).filter { $0 != $1 }.count) cells differ after restart")
+    }
+}
+
+test("restart on a different rank count: a 1-rank checkpoint continues on \(world.size) ranks") {
+    var checkpoint = ""
+    if world.isRoot {
+        checkpoint = try run(bm7aDeck(cells: [64, 32], steps: 60, directory: directory("rerank-np1")), on: solo).lastCheckpointPath ?? ""
+    }
+    checkpoint = world.broadcast(checkpoint)
+    let resumed = try run(bm7aDeck(cells: [64, 32], steps: 120, directory: directory("rerank-np\(world.size)")), on: world, restart: checkpoint)
+    var reference: Simulation? = nil
+    if world.isRoot { reference = try run(bm7aDeck(cells: [64, 32], steps: 120, directory: directory("rerank-ref")), on: solo) }
+    if world.isRoot, let reference, let a = reference.lastCheckpointPath, let b = resumed.lastCheckpointPath {
+        let cells = Index3(64, 32, 1)
+        let x = try readGlobal(a, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        let y = try readGlobal(b, dataset: "/fields/eta", cells: cells, dimensions: 2)
+        expect(x == y, "\(zip(x, y).filter { $0 != $1 }.count) cells differ")
+    }
+}
+
+if world.size == 2 {
+    // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
+    test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {
+        var errors: [Double] = []
+        for n in [128, 256, 512] {
+            let simulation = try run(bm7aDeck(cells: [n, n / 2], steps: 100_000_000, directory: directory("order-\(n)"), everyTime: 8), on: world)
+            errors.append(simulation.lastDiagnostics[4])
+        }
+        // Least-squares slope of log e against log Δx over the three resolutions.
+        let spacings: [Double] = [1.0 / 128, 1.0 / 256, 1.0 / 512]
+        let slope = leastSquaresSlope(x: spacings.map { log($0) }, y: errors.map { log($0) })
+        if world.isRoot { print("  L2 errors \(errors), observed order \(slope)") }
+        expect(abs(slope - 2) <= 0.2, "observed order \(slope), errors \(errors)")
+    }
+}
+
+if world.isRoot {
+    try? FileManager.default.removeItem(atPath: scratch)
+    print("mpi-tests (\(world.size) ranks): \(passed) passed, \(failed) failed")
+}
+fflush(stdout)
+MPIEnvironment.finalize()
+exit(failed == 0 ? 0 : 1)
