@@ -10,6 +10,12 @@ public enum RunOutcome: Equatable, Sendable {
     case reachedStepLimit(step: Int, time: Double)
 }
 
+/// A run that cannot start on this machine or rank count; nothing was computed.
+public struct PreflightError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
 /// A checkpoint that cannot be used for this deck; nothing was computed.
 public struct RestartError: Error, CustomStringConvertible {
     public let message: String
@@ -53,6 +59,7 @@ public final class Simulation {
         self.configuration = configuration
         self.world = world
         self.sink = world.isRoot ? sink : nil
+        try Self.checkMemory(configuration, ranks: world.size)
         switch configuration.model {
         case .pfhub7a:
             model = try ManufacturedAllenCahnModel(cells: configuration.cells, world: world)
@@ -80,6 +87,30 @@ public final class Simulation {
         let seriesPath = (configuration.outputDirectory as NSString).appendingPathComponent("timeseries.csv")
         series = world.isRoot ? try TimeSeriesWriter(path: seriesPath, columns: columns, resumeStep: restartPath == nil ? nil : progress.step) : nil
         lastCheckpointWall = MPIEnvironment.wallTime()
+    }
+
+    /// Field arrays per cell that each model allocates (state plus work copies).
+    static func fieldsPerCell(_ model: RunConfiguration.Model) -> Int {
+        switch model {
+        case .pfhub7a: return 2
+        }
+    }
+
+    /// Refuses a grid whose fields cannot fit in this node's memory, before allocating anything:
+    /// a failed allocation would otherwise end the run with a trap instead of a message.
+    static func checkMemory(_ configuration: RunConfiguration, ranks: Int) throws {
+        let cells = configuration.cells
+        var largestBlock = 1.0
+        for axis in 0..<configuration.dimensions {
+            // Ghost layers add one cell per side; the largest block gets the rounding remainder.
+            largestBlock *= (Double(cells[axis]) / Double(ranks)).rounded(.up) + 2
+        }
+        let needed = largestBlock * Double(fieldsPerCell(configuration.model)) * 8 * Double(ranks)
+        let available = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        if available > 0, needed > 0.8 * available {
+            throw PreflightError(message: String(format: "the grid needs about %.3g GiB of field memory on this node but it has %.3g GiB; use fewer cells or more nodes",
+                                                 needed / 1_073_741_824, available / 1_073_741_824))
+        }
     }
 
     static func prepareDirectory(_ path: String, world: Communicator) throws {

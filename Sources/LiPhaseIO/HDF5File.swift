@@ -271,13 +271,15 @@ public final class HDF5File {
             let wide = v.map(Int64.init)
             try wide.withUnsafeBytes { try write(wide.count, liphase_h5t_std_i64le(), liphase_h5t_native_int64(), $0.baseAddress) }
         case let .text(s):
+            // Variable-length UTF-8: h5py returns a str, ParaView and h5dump show plain text.
             let type = H5Tcopy(liphase_h5t_c_s1())
             defer { H5Tclose(type) }
-            let bytes = Array(s.utf8)
-            H5Tset_size(type, max(bytes.count, 1))
+            H5Tset_size(type, liphase_h5t_variable())
             H5Tset_cset(type, H5T_CSET_UTF8)
-            let padded = bytes.isEmpty ? [UInt8(0)] : bytes
-            try padded.withUnsafeBytes { try write(1, type, type, $0.baseAddress) }
+            try s.withCString { text in
+                var pointer: UnsafePointer<CChar>? = text
+                try withUnsafePointer(to: &pointer) { try write(1, type, type, UnsafeRawPointer($0)) }
+            }
         }
     }
 
@@ -306,8 +308,21 @@ public final class HDF5File {
         defer { H5Aclose(attribute) }
         let type = H5Aget_type(attribute)
         defer { H5Tclose(type) }
-        guard H5Tget_class(type) == H5T_STRING, H5Tis_variable_str(type) == 0 else {
-            throw HDF5Error("attribute \(name) of \(object) in \(path) is not a fixed-length string")
+        guard H5Tget_class(type) == H5T_STRING else {
+            throw HDF5Error("attribute \(name) of \(object) in \(path) is not a string")
+        }
+        if H5Tis_variable_str(type) > 0 {
+            let space = H5Aget_space(attribute)
+            defer { H5Sclose(space) }
+            guard H5Sget_simple_extent_npoints(space) == 1 else { throw HDF5Error("attribute \(name) in \(path) should hold one string") }
+            let memoryType = H5Tcopy(liphase_h5t_c_s1())
+            defer { H5Tclose(memoryType) }
+            H5Tset_size(memoryType, liphase_h5t_variable())
+            H5Tset_cset(memoryType, H5Tget_cset(type))
+            var pointer: UnsafeMutablePointer<CChar>? = nil
+            guard H5Aread(attribute, memoryType, &pointer) >= 0 else { throw HDF5Error("cannot read attribute \(name) in \(path)") }
+            defer { if pointer != nil { H5Dvlen_reclaim(memoryType, space, liphase_h5p_default(), &pointer) } }
+            return pointer.map { String(cString: $0) } ?? ""
         }
         let size = H5Tget_size(type)
         guard size > 0, size < (1 << 26) else { throw HDF5Error("attribute \(name) in \(path) has an unreadable size") }

@@ -43,6 +43,8 @@ public struct RunConfiguration: Sendable {
 
     /// Largest grid accepted: far beyond one machine, small enough that counts never overflow.
     public static let maximumCells = 1 << 40
+    /// More field outputs than this is a mistake in the deck (and would fill any disk).
+    public static let maximumOutputs = 100_000.0
 
     public init(deck: Deck) throws {
         var issues = deck.issues
@@ -87,6 +89,9 @@ public struct RunConfiguration: Sendable {
         outputDirectory = deck.text("output.directory") ?? "output"
         outputEverySteps = deck.integer("output.every_steps")
         outputEveryTime = deck.real("output.every_time") ?? (outputEverySteps == nil ? endTime / 10 : nil)
+        if let every = outputEveryTime, deck.isSet("output.every_time"), endTime / every > Self.maximumOutputs, !deck.failed("time.end", "output.every_time") {
+            issues.append(deck.issue("output.every_time", String(format: "%g s gives %.3g field outputs up to time.end; at most %.0f are allowed", every, endTime / every, Self.maximumOutputs)))
+        }
         timeSeriesEverySteps = deck.integer("output.timeseries_every_steps") ?? 10
         progressInterval = deck.real("output.progress_interval") ?? 5
 

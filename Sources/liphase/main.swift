@@ -64,6 +64,9 @@ struct Run: ParsableCommand {
         } catch let failure as DecompositionError {
             report("error: \(failure)", world: world, toStandardError: true)
             finish(.invalidInput)
+        } catch let failure as PreflightError {
+            report("error: \(failure)", world: world, toStandardError: true)
+            finish(.invalidInput)
         } catch let failure as RestartError {
             report("error: \(failure)", world: world, toStandardError: true)
             finish(.invalidInput)
