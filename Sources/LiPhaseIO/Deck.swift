@@ -80,8 +80,12 @@ public enum DeckParser {
     public static func load(path: String) throws -> Deck {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DeckErrors(issues: [DeckIssue(file: name, line: nil, path: "", message: "no such file: \(path)")])
+        }
+        guard !isDirectory.boolValue else {
+            throw DeckErrors(issues: [DeckIssue(file: name, line: nil, path: "", message: "\(path) is a directory; give the deck file (e.g. Inputs/quickstart.yaml)")])
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -131,28 +135,51 @@ public enum DeckParser {
             return DeckIssue(file: fileName, line: mark.line, path: "", message: "YAML syntax error at column \(mark.column): \(problem)\(opened)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? ""
-            let lines = duplicateLines(of: key, in: text, from: context.mark.line)
-            let where_ = lines.count >= 2 ? " (lines \(lines.map(String.init).joined(separator: " and ")))" : ""
-            return DeckIssue(file: fileName, line: lines.last ?? context.mark.line, path: "",
-                             message: "the key '\(key)' appears more than once in one section\(where_); keep one")
+            let (section, lines) = duplicateLines(of: key, in: text, from: context.mark.line)
+            let path = section.map { "\($0).\(key)" } ?? key
+            let where_ = lines.count >= 2 ? " (lines \(listing(lines.map(String.init))))" : ""
+            return DeckIssue(file: fileName, line: lines.last ?? context.mark.line, path: path,
+                             message: "the key is given more than once\(where_); keep one (a duplicated key stops the check, so fix it first)")
         default:
             return DeckIssue(file: fileName, line: nil, path: "", message: "YAML error: \(error)")
         }
     }
 
-    /// Lines (1-based) at or after `start` where `key:` begins a line at the indentation of its
-    /// first occurrence: the places a duplicated key was written.
-    static func duplicateLines(of key: String, in text: String, from start: Int) -> [Int] {
-        var result: [Int] = []
-        var indentation: Int? = nil
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= start {
+    /// The section (if any) and the lines (1-based) of a duplicated key in the block mapping that
+    /// starts at line `start`: lines at the mapping's indentation, up to where it ends.
+    static func duplicateLines(of key: String, in text: String, from start: Int) -> (section: String?, lines: [Int]) {
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        func isContent(_ line: String) -> Bool {
             let body = line.drop { $0 == " " }
-            let indent = line.count - body.count
-            guard body.hasPrefix(key), body.dropFirst(key.count).drop(while: { $0 == " " }).first == ":" else { continue }
-            if indentation == nil { indentation = indent }
-            if indent == indentation { result.append(index + 1) }
+            return !body.isEmpty && !body.hasPrefix("#")
         }
-        return result
+        guard start >= 1, start <= all.count else { return (nil, []) }
+        let level = indentation(all[start - 1])
+        var lines: [Int] = []
+        for index in (start - 1)..<all.count where isContent(all[index]) {
+            let line = all[index]
+            if indentation(line) < level { break }
+            let body = line.drop { $0 == " " }
+            if indentation(line) == level, body.hasPrefix(key), body.dropFirst(key.count).drop(while: { $0 == " " }).first == ":" {
+                lines.append(index + 1)
+            }
+        }
+        // The section is the nearest line above with less indentation ("grid:").
+        var section: String? = nil
+        if level > 0 {
+            for index in stride(from: start - 2, through: 0, by: -1) where isContent(all[index]) && indentation(all[index]) < level {
+                section = all[index].trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
+                break
+            }
+        }
+        return (section, lines)
+    }
+
+    /// "5", "5 and 6", "5, 6 and 7".
+    static func listing(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// Parses one scalar against a key's type. `elementPath` names it in messages ("grid.cells[1]").
@@ -176,22 +203,28 @@ public enum DeckParser {
                 return .success(.real(si))
             case .failure(.notANumber):
                 return .failure(DeckIssueText("'\(text)' is not a number; expected \(expectation)"))
+            case .failure(.unknownUnit(let unit)) where text.lowercased().hasPrefix("0x") || unit.lowercased().hasPrefix("x"):
+                return .failure(DeckIssueText("'\(text)' is not a decimal number; expected \(expectation)"))
             case .failure(.notFinite):
                 return .failure(DeckIssueText("'\(text)' is not a finite number; expected \(expectation)"))
             case .failure(.overflow):
                 return .failure(DeckIssueText("'\(text)' is too large (it overflows when converted to SI); expected \(expectation)"))
             case let .failure(.unknownUnit(unit)):
                 let allowed = quantity == .dimensionless ? "it takes a plain number" : "use \(quantity.acceptedUnits.joined(separator: ", "))"
-                return .failure(DeckIssueText("unknown unit '\(unit)' in '\(text)' for a \(quantity.noun); \(allowed)"))
+                return .failure(DeckIssueText("unknown unit '\(unit)' in '\(text)' for \(quantity.article) \(quantity.noun); \(allowed)"))
             }
         case .integer, .integerList:
             // Whole numbers written with an exponent (1e6) are accepted; 2^53 keeps them exact.
             let decimal = text.allSatisfy { "0123456789+-.eE".contains($0) }
-            let exponentForm = decimal ? Double(text).flatMap { $0 == $0.rounded() && abs($0) <= 9.0e15 ? Int($0) : nil } : nil
+            guard decimal else { return .failure(DeckIssueText("'\(text)' is not a decimal integer; expected \(expectation)")) }
+            let real = Double(text)
+            let exponentForm = real.flatMap { $0 == $0.rounded() && abs($0) <= 9.0e15 ? Int($0) : nil }
             guard let value = Int(text) ?? exponentForm else {
-                let digits = text.drop { $0 == "-" || $0 == "+" }
-                let tooLarge = !digits.isEmpty && digits.allSatisfy(\.isNumber)
-                return .failure(DeckIssueText(tooLarge ? "'\(text)' is too large; expected \(expectation)" : "'\(text)' is not a whole number; expected \(expectation)"))
+                if let real, real == real.rounded(), real.isFinite {
+                    let range = spec.bounds.map { "; allowed \($0.text)" } ?? ""
+                    return .failure(DeckIssueText("\(text) is out of range\(range)"))
+                }
+                return .failure(DeckIssueText("'\(text)' is not a whole number; expected \(expectation)"))
             }
             if let bounds = spec.bounds, !bounds.contains(Double(value)) {
                 return .failure(DeckIssueText("\(value) is out of range; allowed \(bounds.text)"))
@@ -247,6 +280,8 @@ struct DeckIssueText: Error {
 }
 
 extension Quantity {
+    var article: String { "aeiou".contains(noun.first ?? "x") ? "an" : "a" }
+
     /// The value as the user wrote it: a bare number gets the literature unit, and another
     /// unit gets the converted value, so it compares directly with the stated range.
     func echo(_ text: String, literatureValue: Double) -> String {
@@ -310,10 +345,13 @@ private struct Walker {
                 continue
             }
             if key.contains(".") {
-                let parts = key.split(separator: ".").map(String.init)
-                let hint = DeckSchema.byPath[path] != nil && parts.count == 2
-                    ? "write '\(parts[1]):' on an indented line inside the '\(parts[0])' section"
-                    : "sections are written as indented blocks, not with dots"
+                let known = DeckSchema.byPath[path] != nil ? path : DeckParser.closest(to: path, among: DeckSchema.keys.map(\.path))
+                let hint: String
+                if let known, case let knownParts = known.split(separator: ".").map(String.init), knownParts.count == 2 {
+                    hint = (known == path ? "" : "did you mean '\(known)'? ") + "write '\(knownParts[1]):' on an indented line inside the '\(knownParts[0])' section"
+                } else {
+                    hint = "sections are written as indented blocks, not with dots"
+                }
                 report(keyNode, path, "dotted keys are not accepted; \(hint)")
                 continue
             }
@@ -334,8 +372,13 @@ private struct Walker {
 
     mutating func unknownKeyMessage(key: String, section: String) -> String {
         let siblings = DeckSchema.children(of: section)
+        if !section.isEmpty, DeckSchema.isSection(key) {
+            return "'\(key)' is a top-level section; move it out of '\(section)'"
+        }
         if let near = DeckParser.closest(to: key, among: siblings) {
             let full = section.isEmpty ? near : "\(section).\(near)"
+            // The typo explains the missing key; do not report that too.
+            redirected.insert(full)
             return "unknown key; did you mean '\(full)'?"
         }
         // The right name in the wrong section: "cells" at top level → "grid.cells".
@@ -354,6 +397,11 @@ private struct Walker {
         case let .realList(_, count), let .integerList(count):
             guard case let .sequence(sequence) = node else {
                 if case let .scalar(scalar) = node {
+                    let value = scalar.string.trimmingCharacters(in: .whitespaces)
+                    if value.isEmpty || value == "~" || value == "null" {
+                        report(node, path, "has no value; expected \(spec.expectation), written [a, b] or [a, b, c]")
+                        return
+                    }
                     report(node, path, "got the single value '\(scalar.string)'; expected \(spec.expectation), written [a, b] or [a, b, c]")
                 } else {
                     report(node, path, "got a mapping; expected \(spec.expectation), written [a, b] or [a, b, c]")

@@ -82,7 +82,7 @@ public struct RunConfiguration: Sendable {
             if deck.isSet("time.min_dt") {
                 issues.append(deck.issue("time.min_dt", "\(formatNumber(minimumStep)) s must be below time.max_dt = \(formatNumber(maximumStep)) s"))
             } else {
-                issues.append(deck.issue("time.max_dt", "\(formatNumber(maximumStep)) s must be above time.min_dt (default \(formatNumber(minimumStep)) s); lower time.min_dt too"))
+                issues.append(deck.issue("time.max_dt", "\(formatNumber(maximumStep)) s must be above time.min_dt (default \(formatNumber(minimumStep)) s); set time.min_dt below it as well"))
             }
         }
 
@@ -104,7 +104,7 @@ public struct RunConfiguration: Sendable {
         alphaCathodic = deck.real("electrochemistry.alpha_cathodic") ?? 0.5
         if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 && !deck.failed("electrochemistry.alpha_anodic", "electrochemistry.alpha_cathodic", "electrochemistry") {
             let path = deck.isSet("electrochemistry.alpha_cathodic") ? "electrochemistry.alpha_cathodic" : "electrochemistry.alpha_anodic"
-            issues.append(deck.issue(path, String(format: "alpha_anodic %g + alpha_cathodic %g = %g; they must add up to 1 (e.g. alpha_cathodic: %g)",
+            issues.append(deck.issue(path, String(format: "alpha_anodic %.10g + alpha_cathodic %.10g = %.10g; they must add up to 1 (e.g. alpha_cathodic: %.10g)",
                                                    alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
         }
         chargeTransferResistance = deck.real("electrochemistry.charge_transfer_resistance") ?? 2e-4
