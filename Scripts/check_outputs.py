@@ -156,7 +156,14 @@ class Checker:
             self.problem(f"{where}: {dset} is a {type(obj).__name__}, not a dataset")
             return
 
-        if dims and obj.shape != dims:
+        # 2-D fields are declared 1 x ny x nx (a one-cell slab, so ParaView keeps x and y in
+        # place) over [ny][nx] datasets: leading 1s do not change the data.
+        def squeezed(shape):
+            shape = tuple(shape)
+            while len(shape) > 1 and shape[0] == 1:
+                shape = shape[1:]
+            return shape
+        if dims and squeezed(obj.shape) != squeezed(dims):
             self.problem(f"{where}: shape {obj.shape} != Dimensions {dims}")
         if "units" not in obj.attrs:
             self.problem(f"{where}: no 'units' attribute")

@@ -2,6 +2,12 @@ import LiPhaseParallel
 
 /// An XDMF 3 temporal collection over the field files, which ParaView and VisIt open directly.
 /// Values are cell-centred, so the CoRectMesh has one more point than cells along each axis.
+///
+/// A 2-D grid is described as a 3DCoRectMesh one cell thick: ParaView places a 2DCoRectMesh in
+/// the y–z plane (our x would show as y), while the slab keeps x and y where they belong. Its
+/// data items read the [ny][nx] datasets as 1 × ny × nx, which both ParaView readers
+/// (Xdmf3ReaderS and the legacy XDMF reader) accept; checked with pvbatch by
+/// Scripts/check_paraview.py.
 public struct XDMFIndex: Sendable {
     public struct Entry: Equatable, Sendable {
         public let step: Int
@@ -30,16 +36,15 @@ public struct XDMFIndex: Sendable {
         self.fields = fields
     }
 
-    /// XDMF orders every triple slowest axis first: (z,) y, x.
-    private func reversed<T>(_ values: [T]) -> [T] { Array(values.prefix(dimensions).reversed()) }
-
     public func document() -> String {
-        let cellShape = reversed([cells.x, cells.y, cells.z]).map(String.init).joined(separator: " ")
-        let pointShape = reversed([cells.x + 1, cells.y + 1, cells.z + 1]).map(String.init).joined(separator: " ")
-        let origin = reversed(self.origin).map { "\($0)" }.joined(separator: " ")
-        let spacing = reversed(self.spacing).map { "\($0)" }.joined(separator: " ")
-        let topology = dimensions == 3 ? "3DCoRectMesh" : "2DCoRectMesh"
-        let geometry = dimensions == 3 ? "ORIGIN_DXDYDZ" : "ORIGIN_DXDY"
+        // Slowest axis first, always three axes (see the type's comment for 2-D).
+        let cellShape = [dimensions == 3 ? cells.z : 1, cells.y, cells.x].map(String.init).joined(separator: " ")
+        let pointShape = [(dimensions == 3 ? cells.z : 1) + 1, cells.y + 1, cells.x + 1].map(String.init).joined(separator: " ")
+        let thickness = dimensions == 3 ? spacing[2] : min(spacing[0], spacing[1])
+        let origin = [dimensions == 3 ? self.origin[2] : 0, self.origin[1], self.origin[0]].map { "\($0)" }.joined(separator: " ")
+        let spacing = [thickness, self.spacing[1], self.spacing[0]].map { "\($0)" }.joined(separator: " ")
+        let topology = "3DCoRectMesh"
+        let geometry = "ORIGIN_DXDYDZ"
         var xml = """
         <?xml version="1.0" ?>
         <!DOCTYPE Xdmf SYSTEM "Xdmf.dtd" []>
@@ -54,8 +59,8 @@ public struct XDMFIndex: Sendable {
                     <Time Value="\(entry.time)"/>
                     <Topology TopologyType="\(topology)" Dimensions="\(pointShape)"/>
                     <Geometry GeometryType="\(geometry)">
-                      <DataItem Format="XML" NumberType="Float" Precision="8" Dimensions="\(dimensions)">\(origin)</DataItem>
-                      <DataItem Format="XML" NumberType="Float" Precision="8" Dimensions="\(dimensions)">\(spacing)</DataItem>
+                      <DataItem Format="XML" NumberType="Float" Precision="8" Dimensions="3">\(origin)</DataItem>
+                      <DataItem Format="XML" NumberType="Float" Precision="8" Dimensions="3">\(spacing)</DataItem>
                     </Geometry>
 
             """

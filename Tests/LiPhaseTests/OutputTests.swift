@@ -113,14 +113,15 @@ final class RunOutputTests: XCTestCase {
         parser.delegate = collector
         XCTAssertTrue(parser.parse(), "fields.xdmf is not well-formed XML: \(String(describing: parser.parserError))")
         XCTAssertEqual(collector.times, [0, 0.25, 0.5, 0.75, 1.0])
-        XCTAssertEqual(Set(collector.topologies), ["17 33"], "points = cells + 1, slowest axis first")
+        // A 2-D grid is a one-cell-thick 3-D slab so ParaView keeps x and y in place.
+        XCTAssertEqual(Set(collector.topologies), ["2 17 33"], "points = cells + 1, slowest axis first")
         XCTAssertEqual(collector.items.count, 5)
         for item in collector.items {
             let parts = item.reference.split(separator: ":", maxSplits: 1).map(String.init)
             XCTAssertEqual(parts.count, 2, item.reference)
             let file = try HDF5File.open(path: (directory as NSString).appendingPathComponent(parts[0]), communicator: testWorld)
             let shape = try file.datasetShape(parts[1])
-            XCTAssertEqual(shape.map(String.init).joined(separator: " "), item.dimensions)
+            XCTAssertEqual(([1] + shape).map(String.init).joined(separator: " "), item.dimensions)
             XCTAssertEqual(try file.attributeText("units", on: parts[1]), "1")
             XCTAssertEqual(try file.attributeDouble("time"), collector.times[collector.items.firstIndex { $0.reference == item.reference } ?? 0])
             try file.close()
