@@ -211,8 +211,20 @@ public final class HDF5File {
         guard status >= 0 else { throw HDF5Error("writing dataset \(name) to \(path) failed") }
     }
 
-    public func readReplicatedDoubles(_ name: String) throws -> [Double] {
+    /// Replicated datasets are small (deck text, output history); a larger claim means corruption,
+    /// and allocating it would end the run with a trap instead of a message.
+    public static let maximumReplicatedCount = 1 << 28
+
+    private func replicatedShape(_ name: String) throws -> [Int] {
         let shape = try datasetShape(name)
+        if shape.count == 1, shape[0] > Self.maximumReplicatedCount {
+            throw HDF5Error("dataset \(name) in \(path) claims \(shape[0]) elements; the file is corrupted")
+        }
+        return shape
+    }
+
+    public func readReplicatedDoubles(_ name: String) throws -> [Double] {
+        let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D, found shape \(shape)") }
         var values = [Double](repeating: 0, count: shape[0])
         try readAll(name, memoryType: liphase_h5t_native_double()) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
@@ -220,7 +232,7 @@ public final class HDF5File {
     }
 
     public func readReplicatedIntegers(_ name: String) throws -> [Int64] {
-        let shape = try datasetShape(name)
+        let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D, found shape \(shape)") }
         var values = [Int64](repeating: 0, count: shape[0])
         try readAll(name, memoryType: liphase_h5t_native_int64()) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
@@ -228,7 +240,7 @@ public final class HDF5File {
     }
 
     public func readReplicatedText(_ name: String) throws -> String {
-        let shape = try datasetShape(name)
+        let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D text, found shape \(shape)") }
         var bytes = [Int8](repeating: 0, count: shape[0])
         try readAll(name, memoryType: liphase_h5t_native_schar()) { read in bytes.withUnsafeMutableBytes { read($0.baseAddress) } }
