@@ -9,7 +9,6 @@ let kernelSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "LiPhase",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "liphase", targets: ["liphase"]),
         .library(name: "LiPhase", targets: ["LiPhase"]),
@@ -25,7 +24,7 @@ let package = Package(
         .target(name: "LiPhaseGrid", dependencies: ["LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseSolvers", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhasePhysics", dependencies: ["LiPhaseGrid", "LiPhaseSolvers"], swiftSettings: kernelSettings),
-        .target(name: "LiPhaseIO", dependencies: ["LiPhaseGrid", "LiPhaseParallel", "CHDF5", "CMPI", "Yams"]),
+        .target(name: "LiPhaseIO", dependencies: ["LiPhaseParallel", "CHDF5", "CMPI", "Yams"]),
         .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"]),
         .executableTarget(name: "liphase", dependencies: [
             "LiPhase", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -89,7 +89,12 @@ public enum Checkpoint {
     /// Removes all but the newest `keep` checkpoints in `directory` (rank 0 only).
     static func prune(directory: String, keep: Int) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        let checkpoints = names.filter { $0.hasPrefix("checkpoint_") && $0.hasSuffix(".h5") }.sorted()
+        // Sort by step number, not by name: past 10⁸ steps the zero padding no longer sorts.
+        let checkpoints = names.compactMap { name -> (step: Int, name: String)? in
+            guard name.hasPrefix("checkpoint_"), name.hasSuffix(".h5"),
+                  let step = Int(name.dropFirst("checkpoint_".count).dropLast(".h5".count)) else { return nil }
+            return (step, name)
+        }.sorted { $0.step < $1.step }.map(\.name)
         for name in checkpoints.dropLast(keep) {
             try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
         }

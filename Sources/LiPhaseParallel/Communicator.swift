@@ -74,8 +74,8 @@ public final class Communicator {
     public func any(_ flag: Bool) -> Bool { max(flag ? 1 : 0) == 1 }
     public func all(_ flag: Bool) -> Bool { min(flag ? 1 : 0) == 1 }
 
-    /// Floating-point sum in rank order: fast, but its last bits depend on the decomposition.
-    /// Use `ReproducibleSum` where a result must not depend on the rank count.
+    /// Floating-point sum in rank order: its last bits depend on the decomposition, so it may
+    /// feed diagnostics but not the state.
     public func sum(_ value: Double) -> Double { allreduce(value, liphase_mpi_sum()) }
 
     public func sum(_ values: [Double]) -> [Double] {

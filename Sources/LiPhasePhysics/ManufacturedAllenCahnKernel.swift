@@ -13,9 +13,16 @@ public struct ManufacturedAllenCahnKernel {
         self.box = box
     }
 
-    /// Writes η(t + dt) into `next` from `current` (ghosts filled) and returns the largest
-    /// positive well curvature of the new field, which bounds the next stable step.
-    public func advance(from current: Field, to next: Field, time t: Double, dt: Double) -> Double {
+    public struct Sweep: Sendable {
+        /// Largest well curvature g″ of the new field: it bounds the next stable step.
+        public var maximumCurvature: Double
+        /// Local index of the first non-finite value written, if any (Swift.max skips NaN, so
+        /// the curvature alone cannot reveal one).
+        public var firstNonFinite: Index3?
+    }
+
+    /// Writes η(t + dt) into `next` from `current` (ghosts filled).
+    public func advance(from current: Field, to next: Field, time t: Double, dt: Double) -> Sweep {
         let layout = current.layout
         let n = layout.interior
         let eta = UnsafePointer(current.pointer), out = next.pointer
@@ -25,6 +32,7 @@ public struct ManufacturedAllenCahnKernel {
         let kappa = problem.kappa
         let fronts = (0..<n.x).map { problem.front(x: geometry.centre(0, box.lower.x + $0), t: t) }
         var stiffness = 0.0
+        var firstNonFinite: Index3? = nil
         fronts.withUnsafeBufferPointer { front in
             for j in 0..<n.y {
                 let y = geometry.centre(1, box.lower.y + j)
@@ -37,10 +45,11 @@ public struct ManufacturedAllenCahnKernel {
                     let updated = c + dt * rate
                     out[p] = updated
                     stiffness = Swift.max(stiffness, ManufacturedAllenCahn.wellCurvature(updated))
+                    if !updated.isFinite && firstNonFinite == nil { firstNonFinite = Index3(i, j, 0) }
                 }
             }
         }
-        return stiffness
+        return Sweep(maximumCurvature: stiffness, firstNonFinite: firstNonFinite)
     }
 
     /// The L2 norm of η − η_exact over this block, squared and integrated (∑ e²·ΔA).

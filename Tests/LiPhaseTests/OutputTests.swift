@@ -193,3 +193,26 @@ final class ReferenceDocumentTests: XCTestCase {
         }
     }
 }
+
+final class FailureDetectionTests: XCTestCase {
+    func testANaNAnywhereStopsTheRunAndNamesTheCell() throws {
+        let directory = scratchDirectory("nan")
+        let deck = "model: pfhub_7a\ngrid:\n  cells: [32, 16]\ntime:\n  end: 1\noutput:\n  directory: \(directory)\n"
+        let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "nan.yaml")), world: testWorld)
+        simulation.model.stateFields[0][20, 3, 0] = .nan
+        XCTAssertThrowsError(try simulation.model.advance(time: 0, dt: 1e-3)) { error in
+            XCTAssertTrue(error is NumericalFailure)
+            // The NaN spreads to its neighbours in one step; the first one written is reported.
+            XCTAssertTrue("\(error)".contains("η became NaN or infinite at t = 0.001 at global cell (20, 2)"), "\(error)")
+        }
+    }
+
+    func testCheckpointPruningOrdersByStepBeyondTheZeroPadding() throws {
+        let directory = scratchDirectory("prune")
+        for name in ["checkpoint_99999999.h5", "checkpoint_100000000.h5", "checkpoint_00000010.h5", "notes.txt"] {
+            FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(name), contents: Data())
+        }
+        Checkpoint.prune(directory: directory, keep: 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["checkpoint_100000000.h5", "notes.txt"])
+    }
+}
