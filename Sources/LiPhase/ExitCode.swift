@@ -1,3 +1,6 @@
+import LiPhaseIO
+import LiPhaseParallel
+
 /// Exit codes of `liphase`, documented in the README and `liphase --help`.
 public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
     case success = 0
@@ -15,6 +18,18 @@ public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
         case .numericalFailure: return "the solution blew up (NaN/Inf, Δt below time.min_dt); see the message"
         case .ioFailure: return "output could not be written (directory, disk space, permissions)"
         case .usage: return "bad command-line arguments"
+        }
+    }
+}
+
+extension LiPhaseExitCode {
+    /// The documented code for an error that ended a run.
+    public init(for error: Error) {
+        switch error {
+        case is NumericalFailure: self = .numericalFailure
+        case is DeckErrors, is DecompositionError, is PreflightError, is RestartError: self = .invalidInput
+        case is HDF5Error: self = .ioFailure
+        default: self = .internalError
         }
     }
 }

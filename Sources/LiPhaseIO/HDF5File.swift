@@ -224,18 +224,18 @@ public final class HDF5File {
     }
 
     public func readReplicatedDoubles(_ name: String) throws -> [Double] {
-        let shape = try replicatedShape(name)
-        guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D, found shape \(shape)") }
-        var values = [Double](repeating: 0, count: shape[0])
-        try readAll(name, memoryType: liphase_h5t_native_double()) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
-        return values
+        try readReplicated(name, zero: 0.0, memoryType: liphase_h5t_native_double())
     }
 
     public func readReplicatedIntegers(_ name: String) throws -> [Int64] {
+        try readReplicated(name, zero: Int64(0), memoryType: liphase_h5t_native_int64())
+    }
+
+    private func readReplicated<T>(_ name: String, zero: T, memoryType: hid_t) throws -> [T] {
         let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D, found shape \(shape)") }
-        var values = [Int64](repeating: 0, count: shape[0])
-        try readAll(name, memoryType: liphase_h5t_native_int64()) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
+        var values = [T](repeating: zero, count: shape[0])
+        try readAll(name, memoryType: memoryType) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
         return values
     }
 

@@ -58,24 +58,11 @@ struct Run: ParsableCommand {
               in Python:   h5py.File('\(directory)/\(String(format: "fields_%08d.h5", simulation.progress.step))')['eta'][...]
             """, world: world)
             finish(.success)
-        } catch let failure as NumericalFailure {
-            report("error: numerical failure: \(failure)", world: world, toStandardError: true)
-            finish(.numericalFailure)
-        } catch let failure as DecompositionError {
-            report("error: \(failure)", world: world, toStandardError: true)
-            finish(.invalidInput)
-        } catch let failure as PreflightError {
-            report("error: \(failure)", world: world, toStandardError: true)
-            finish(.invalidInput)
-        } catch let failure as RestartError {
-            report("error: \(failure)", world: world, toStandardError: true)
-            finish(.invalidInput)
-        } catch let failure as HDF5Error {
-            report("error: \(failure)", world: world, toStandardError: true)
-            finish(.ioFailure)
         } catch {
-            report("error: \(error)", world: world, toStandardError: true)
-            finish(.internalError)
+            let code = LiPhaseExitCode(for: error)
+            let kind = code == .numericalFailure ? "numerical failure: " : ""
+            report("error: \(kind)\(error)", world: world, toStandardError: true)
+            finish(code)
         }
     }
 }

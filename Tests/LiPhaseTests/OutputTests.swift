@@ -207,6 +207,15 @@ final class FailureDetectionTests: XCTestCase {
         }
     }
 
+    func testErrorsMapToTheDocumentedExitCodes() {
+        XCTAssertEqual(LiPhaseExitCode(for: NumericalFailure("x")), .numericalFailure)
+        XCTAssertEqual(LiPhaseExitCode(for: DeckErrors(issues: [])), .invalidInput)
+        XCTAssertEqual(LiPhaseExitCode(for: RestartError(message: "x")), .invalidInput)
+        XCTAssertEqual(LiPhaseExitCode(for: PreflightError(message: "x")), .invalidInput)
+        XCTAssertEqual(LiPhaseExitCode(for: HDF5Error("x")), .ioFailure)
+        XCTAssertEqual(LiPhaseExitCode(for: CocoaError(.fileNoSuchFile)), .internalError)
+    }
+
     func testCheckpointPruningOrdersByStepBeyondTheZeroPadding() throws {
         let directory = scratchDirectory("prune")
         for name in ["checkpoint_99999999.h5", "checkpoint_100000000.h5", "checkpoint_00000010.h5", "notes.txt"] {
