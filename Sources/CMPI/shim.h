@@ -6,6 +6,7 @@
 
 static inline MPI_Comm liphase_mpi_comm_world(void) { return MPI_COMM_WORLD; }
 static inline MPI_Comm liphase_mpi_comm_null(void) { return MPI_COMM_NULL; }
+static inline MPI_Comm liphase_mpi_comm_self(void) { return MPI_COMM_SELF; }
 static inline MPI_Datatype liphase_mpi_double(void) { return MPI_DOUBLE; }
 static inline MPI_Datatype liphase_mpi_int64(void) { return MPI_INT64_T; }
 static inline MPI_Datatype liphase_mpi_int32(void) { return MPI_INT32_T; }

@@ -6,7 +6,7 @@ public enum DecompositionError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .tooManyRanks(cells, ranks, ghosts):
-            return "the grid \(cells.x)×\(cells.y)×\(cells.z) cannot be split over \(ranks) ranks: every rank needs at least \(ghosts) cell(s) along each split axis; use fewer ranks or more cells"
+            return "the grid \(cells.x)×\(cells.y)×\(cells.z) cannot be split over \(ranks) ranks: blocks are made of 16-cell tiles (fewer on small grids) and need at least \(ghosts) cell(s) along each split axis; use fewer ranks or more cells"
         case let .mpi(error): return error.description
         }
     }
@@ -14,9 +14,12 @@ public enum DecompositionError: Error, CustomStringConvertible {
 
 /// Block decomposition of a global grid over a Cartesian process grid.
 ///
-/// The process grid is chosen to minimise the halo surface for the given cell counts, so a
-/// 512×256 grid on 2 ranks is cut across x, not y. Ranks are never reordered, so the same
-/// rank count always gives the same blocks.
+/// Blocks are made of whole tiles (16 cells per axis, fewer on tiny grids), so every block
+/// starts at a multiple of the tile. Two things rest on that: multigrid coarsening aggregates the
+/// same global cells at every level whatever the rank count, and reproducible sums add each tile
+/// in a fixed order. Both make results bit-identical across rank counts. The process grid is
+/// chosen to minimise the halo surface, so a 512×256 grid on 2 ranks is cut across x, not y.
+/// Ranks are never reordered, so the same rank count always gives the same blocks.
 public final class CartesianDecomposition {
     public let world: Communicator
     public let cartesian: Communicator
@@ -66,11 +69,23 @@ public final class CartesianDecomposition {
         neighbours = result
     }
 
-    /// Start and count of block `index` when `cells` are split into `parts` nearly equal blocks.
+    /// Tile edge along an axis of `cells` cells: 16, or the largest power of two that fits.
+    public static func tile(cells: Int) -> Int {
+        var tile = 1
+        while tile * 2 <= Swift.min(16, cells) { tile *= 2 }
+        return tile
+    }
+
+    /// Start and count of block `index` when the tiles of an axis are split into `parts` nearly
+    /// equal runs; only the last block can end inside a tile (where the axis ends).
     public static func block(cells: Int, parts: Int, index: Int) -> (start: Int, count: Int) {
-        let base = cells / parts, extra = cells % parts
-        let start = index * base + Swift.min(index, extra)
-        return (start, base + (index < extra ? 1 : 0))
+        let tile = Self.tile(cells: cells)
+        let tiles = (cells + tile - 1) / tile
+        let base = tiles / parts, extra = tiles % parts
+        let first = index * base + Swift.min(index, extra)
+        let start = Swift.min(first * tile, cells)
+        let end = Swift.min((first + base + (index < extra ? 1 : 0)) * tile, cells)
+        return (start, end - start)
     }
 
     /// The factorisation of `ranks` over the active axes with the smallest halo surface.
@@ -82,7 +97,11 @@ public final class CartesianDecomposition {
                 let pz = rest / py
                 if dimensions == 2 && pz != 1 { continue }
                 let grid = Index3(px, py, pz)
-                guard (0..<3).allSatisfy({ cells[$0] / grid[$0] >= minimumCells || grid[$0] == 1 }) else { continue }
+                // Every block needs at least `minimumCells` along each split axis (its ghost width).
+                let fits = (0..<3).allSatisfy { axis in
+                    grid[axis] == 1 || (0..<grid[axis]).allSatisfy { block(cells: cells[axis], parts: grid[axis], index: $0).count >= minimumCells }
+                }
+                guard fits else { continue }
                 let lx = Double(cells.x) / Double(px), ly = Double(cells.y) / Double(py), lz = Double(cells.z) / Double(pz)
                 // Faces that are cut exchange halos; uncut axes cost nothing.
                 var surface = 0.0

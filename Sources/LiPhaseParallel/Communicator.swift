@@ -179,3 +179,11 @@ public enum MPIEnvironment {
         return MPI_Wtime()
     }
 }
+
+extension Communicator {
+    /// This process alone (MPI_COMM_SELF): for replicated work such as coarse multigrid levels.
+    public static func selfOnly() -> Communicator {
+        MPIEnvironment.initializeIfNeeded()
+        return Communicator(handle: liphase_mpi_comm_self(), owns: false)
+    }
+}

@@ -13,21 +13,30 @@ final class GridTests: XCTestCase {
 
     func testTooManyRanksIsRefused() {
         XCTAssertNil(CartesianDecomposition.bestProcessGrid(cells: Index3(3, 3, 1), ranks: 16, dimensions: 2, minimumCells: 1))
-        // 7 is prime: only 7×1 or 1×7, and 4 cells cannot take 7 blocks.
+        // 7 is prime: only 7×1 or 1×7, and 4 cells make one tile of 4.
         XCTAssertNil(CartesianDecomposition.bestProcessGrid(cells: Index3(4, 4, 1), ranks: 7, dimensions: 2, minimumCells: 1))
+        // 64 cells are 4 tiles of 16: 8 ranks along one axis do not fit.
+        XCTAssertNil(CartesianDecomposition.bestProcessGrid(cells: Index3(64, 1, 1), ranks: 8, dimensions: 2, minimumCells: 1))
     }
 
-    func testBlocksCoverTheAxisOnce() {
-        for (cells, parts) in [(10, 3), (7, 7), (100, 6), (5, 1)] {
+    func testTilesArePowersOfTwoUpTo16() {
+        XCTAssertEqual([1, 2, 3, 7, 9, 16, 45, 1000].map { CartesianDecomposition.tile(cells: $0) }, [1, 2, 2, 4, 8, 16, 16, 16])
+    }
+
+    func testBlocksAreWholeTilesAndCoverTheAxisOnce() {
+        for (cells, parts) in [(10, 2), (100, 6), (5, 1), (90, 2), (90, 4), (512, 4), (45, 2)] {
+            let tile = CartesianDecomposition.tile(cells: cells)
             var next = 0
             for index in 0..<parts {
                 let (start, count) = CartesianDecomposition.block(cells: cells, parts: parts, index: index)
                 XCTAssertEqual(start, next)
+                XCTAssertEqual(start % tile, 0, "block \(index) of \(cells) cells starts inside a tile")
                 XCTAssertGreaterThan(count, 0)
                 next = start + count
             }
             XCTAssertEqual(next, cells)
         }
+        XCTAssertEqual(CartesianDecomposition.block(cells: 90, parts: 4, index: 3).count, 10)  // tiles 2,2,1,1: last is 10 cells
     }
 
     func testDirichletAndNeumannAreExactForLinearProfilesIn3D() throws {

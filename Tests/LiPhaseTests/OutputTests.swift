@@ -219,7 +219,7 @@ final class FailureDetectionTests: XCTestCase {
     func testCheckpointPruningOrdersByStepBeyondTheZeroPadding() throws {
         let directory = scratchDirectory("prune")
         for name in ["checkpoint_99999999.h5", "checkpoint_100000000.h5", "checkpoint_00000010.h5", "notes.txt"] {
-            FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(name), contents: Data())
+            XCTAssertTrue(FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(name), contents: Data()))
         }
         Checkpoint.prune(directory: directory, keep: 1)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["checkpoint_100000000.h5", "notes.txt"])

@@ -137,6 +137,32 @@ test("reductions agree with the serial sum") {
     expect(world.sum(world.rank) == world.size * (world.size - 1) / 2, "integer sum")
 }
 
+test("reproducible sums are bit-identical on \(world.size) ranks and on 1 rank, 2-D and 3-D") {
+    for (cells, dimensions) in [(Index3(90, 45, 1), 2), (Index3(37, 20, 18), 3)] {
+        func total(on communicator: Communicator) throws -> (reproducible: Double, naive: Double) {
+            let geometry = GridGeometry(dimensions: dimensions, cells: cells, spacing: [1, 1, 1])
+            let grid = try DistributedGrid(geometry: geometry, conditions: .allPeriodic(), world: communicator)
+            let field = grid.makeField("f", units: "1")
+            let box = grid.localBox
+            for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+                let (gi, gj, gk) = (box.lower.x + i, box.lower.y + j, box.lower.z + k)
+                // Wildly varying magnitudes and signs make the naive sum order-sensitive.
+                field[i, j, k] = sin(Double(gi * 7 + gj * 13 + gk * 29)) * pow(10, Double((gi + 3 * gj + 5 * gk) % 17 - 8))
+            } } }
+            var naive = 0.0
+            for v in field.interiorValues() { naive += v }
+            return (grid.reproducibleSum(of: field), communicator.sum(naive))
+        }
+        let many = try total(on: world)
+        var one: (reproducible: Double, naive: Double)? = nil
+        if world.isRoot { one = try total(on: solo) }
+        if world.isRoot, let one {
+            expect(many.reproducible == one.reproducible, "\(dimensions)-D: \(many.reproducible) vs \(one.reproducible)")
+            expect(abs(many.naive - one.reproducible) <= 1e-12 * abs(one.reproducible) + 1e-6, "naive sum far off: \(many.naive)")
+        }
+    }
+}
+
 test("collective HDF5 write on N ranks reads back on one rank") {
     let cells = Index3(11, 7, 5)
     let grid = try DistributedGrid(geometry: GridGeometry(dimensions: 3, cells: cells, spacing: [1, 1, 1]), conditions: .allPeriodic(), world: world)
