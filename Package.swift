@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "liphase", dependencies: [
             "LiPhase", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase"], path: "Tests/MPIDriver"),
+        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseSolvers"], path: "Tests/MPIDriver"),
         .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase"]),
     ],
     swiftLanguageModes: [.v5]

@@ -7,6 +7,10 @@ import Glibc
 public struct MPIError: Error, CustomStringConvertible {
     public let call: String
     public let code: Int32
+    public init(call: String, code: Int32) {
+        self.call = call
+        self.code = code
+    }
     public var description: String {
         var buffer = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
         var length: Int32 = 0

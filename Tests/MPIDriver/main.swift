@@ -6,6 +6,7 @@ import LiPhase
 import LiPhaseGrid
 import LiPhaseIO
 import LiPhaseParallel
+import LiPhaseSolvers
 
 let world = Communicator.world()
 /// Rank 0 alone; other ranks hold a communicator they do not use.
@@ -159,6 +160,58 @@ test("reproducible sums are bit-identical on \(world.size) ranks and on 1 rank, 
         if world.isRoot, let one {
             expect(many.reproducible == one.reproducible, "\(dimensions)-D: \(many.reproducible) vs \(one.reproducible)")
             expect(abs(many.naive - one.reproducible) <= 1e-12 * abs(one.reproducible) + 1e-6, "naive sum far off: \(many.naive)")
+        }
+    }
+}
+
+test("multigrid-PCG potential solve is bit-identical on \(world.size) ranks and on 1 rank (2-D, 3-D, 10⁷ contrast)") {
+    for (cells, dimensions) in [(Index3(96, 80, 1), 2), (Index3(40, 36, 34), 3)] {
+        func solve(on communicator: Communicator) throws -> (values: [Double], report: EllipticSolveReport, box: Box) {
+            let walls = BoundaryConditions(lower: [.dirichlet(0), .neumann(0.3), .periodic], upper: [.dirichlet(1), .dirichlet(0.2), .periodic])
+            let spacing = (0..<3).map { 1 / Double(cells[$0]) }
+            let grid = try DistributedGrid(geometry: GridGeometry(dimensions: dimensions, cells: cells, spacing: spacing), conditions: walls, world: communicator)
+            let solver = try EllipticSolver(grid: grid)
+            let sigma = grid.makeField("sigma", units: ""), reaction = grid.makeField("c", units: "")
+            let source = grid.makeField("f", units: ""), b = grid.makeField("b", units: ""), x = grid.makeField("x", units: "")
+            let box = grid.localBox
+            for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+                let (gi, gj, gk) = (box.lower.x + i, box.lower.y + j, box.lower.z + k)
+                // Floating high-σ islands, a reaction band and a rough source: all decomposition-blind.
+                let island = (gi / 9 + gj / 7 + gk / 5) % 4 == 0 && gi % 9 != 0 && gj % 7 != 0
+                sigma[i, j, k] = island ? 1e7 : 1 + 0.5 * sin(Double(gi + 3 * gj + 7 * gk))
+                reaction[i, j, k] = gi > cells.x / 2 ? 50 : 0
+                source[i, j, k] = cos(Double(gi * gj + gk))
+            } } }
+            try solver.setOperator(conductivity: sigma, reaction: reaction, boundaries: walls)
+            solver.assembleRightHandSide(source: source, conductivity: sigma, into: b)
+            // 10⁷ contrast puts the round-off floor of the relative residual near 1e-8 (ε × contrast).
+            let report = try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-7))
+            return (x.interiorValues(), report, box)
+        }
+        let many = try solve(on: world)
+        // Compare each rank's block against the same cells of the one-rank solution.
+        var reference: [Double] = []
+        var referenceReport = EllipticSolveReport()
+        if world.isRoot {
+            let one = try solve(on: solo)
+            reference = one.values
+            referenceReport = one.report
+        }
+        let flat = world.broadcast(reference.flatMap { withUnsafeBytes(of: $0.bitPattern) { Array($0) } })
+        reference = stride(from: 0, to: flat.count, by: 8).map { offset in
+            Double(bitPattern: flat[offset..<(offset + 8)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        }
+        var differing = 0, index = 0
+        let box = many.box
+        for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+            let global = (box.lower.x + i) + cells.x * ((box.lower.y + j) + cells.y * (box.lower.z + k))
+            if many.values[index] != reference[global] { differing += 1 }
+            index += 1
+        } } }
+        expect(differing == 0, "\(dimensions)-D: \(differing) cells differ from the 1-rank solve")
+        if world.isRoot {
+            expect(many.report == referenceReport, "\(dimensions)-D: reports differ: \(many.report) vs \(referenceReport)")
+            print("  \(dimensions)-D \(cells): \(many.report.iterations) PCG iterations, \(String(format: "%.1f", many.report.sweepEquivalents)) sweep equivalents, relative residual \(many.report.relativeResidual)")
         }
     }
 }

@@ -1,0 +1,343 @@
+import LiPhaseGrid
+import LiPhaseParallel
+
+/// When a solve may stop.
+public struct EllipticTolerance: Sendable, Equatable {
+    /// Stop when ‖b − Lx‖₂ ≤ relativeResidual · ‖b‖₂.
+    public var relativeResidual: Double
+    /// Or when the last PCG update changed no cell by more than this (solution units), which
+    /// bounds the error directly once the iteration contracts well.
+    public var absoluteIncrement: Double?
+    public var maximumIterations: Int
+
+    public init(relativeResidual: Double, absoluteIncrement: Double? = nil, maximumIterations: Int = 100) {
+        self.relativeResidual = relativeResidual
+        self.absoluteIncrement = absoluteIncrement
+        self.maximumIterations = maximumIterations
+    }
+}
+
+public struct EllipticSolveReport: Sendable, Equatable {
+    public var iterations = 0
+    public var relativeResidual = 0.0
+    /// Largest change of any cell in the last iteration.
+    public var lastIncrement = 0.0
+    /// Work in units of one variable-coefficient sweep over the finest grid.
+    public var sweepEquivalents = 0.0
+
+    public init() {}
+}
+
+/// Solves Σ_f T_f (u_i − u_nb) + d_i u_i = b_i, the finite-volume form of −∇·(σ∇u) + c·u = f,
+/// by conjugate gradients preconditioned with one multigrid V(1,1) cycle.
+///
+/// The solution is bit-identical on any rank count. Blocks are aligned to tiles, so the
+/// coarse levels aggregate the same global cells everywhere. Smoothing colours follow global
+/// indices. Once blocks stop being aligned, the coarse levels are replicated on every rank. Dot
+/// products are exact tile-ordered sums.
+public final class EllipticSolver {
+    public let grid: DistributedGrid
+    /// Levels stop coarsening at or below this many cells, then take a dense exact solve.
+    public static let coarsestCells = 64
+
+    private var levels: [MultigridLevel] = []
+    private var transitions: [(coarsening: Coarsening, gather: LevelGather?)] = []
+    /// For a coarsest level that is still distributed over several ranks: its replicated copy.
+    private var coarsestGather: LevelGather?
+    private let coarsest = CoarsestSolver()
+    private let residual: Field, direction: Field, product: Field
+    private var boundaries = BoundaryConditions.allPeriodic()
+    private var wallConductance: [[Field?]] = []
+    private var work = 0.0
+
+    public init(grid: DistributedGrid) throws {
+        self.grid = grid
+        precondition(grid.layout.ghosts.x == 1, "the solver works on grids with one ghost layer")
+        let dims = grid.geometry.dimensions
+        let fine = MultigridLevel(dimensions: dims, globalCells: grid.geometry.cells, box: grid.localBox,
+                                  decomposition: grid.decomposition, replicated: false, weight: 1)
+        levels = [fine]
+        residual = grid.makeField("r", units: "")
+        direction = grid.makeField("p", units: "")
+        product = grid.makeField("Ap", units: "")
+        let fineCells = Double(grid.geometry.cells.product)
+        let self_ = Communicator.selfOnly()
+        var current = fine
+        while current.globalCells.product > Self.coarsestCells, current.coarsenableAxes.contains(true) {
+            let axes = current.coarsenableAxes
+            let cells = MultigridLevel.coarser(current.globalCells, axes: axes)
+            let weight = Double(cells.product) / fineCells
+            func replicatedLevel(_ cells: Index3, weight: Double) throws -> MultigridLevel {
+                let decomposition = try CartesianDecomposition(world: self_, globalCells: cells, dimensions: dims, periodic: grid.decomposition.periodic)
+                return MultigridLevel(dimensions: dims, globalCells: cells, box: Box(lower: Index3(0, 0, 0), size: cells),
+                                      decomposition: decomposition, replicated: true, weight: weight)
+            }
+            let coarse: MultigridLevel
+            var gather: LevelGather? = nil
+            let communicator = current.decomposition.cartesian
+            let aligned = communicator.all((0..<3).allSatisfy { !axes[$0] || current.box.lower[$0] % 2 == 0 })
+            if current.replicated || communicator.size == 1 || aligned {
+                if current.replicated {
+                    coarse = try replicatedLevel(cells, weight: weight)
+                } else {
+                    var lower = current.box.lower, upper = current.box.upper
+                    for axis in 0..<3 where axes[axis] {
+                        lower[axis] /= 2
+                        upper[axis] = (upper[axis] + 1) / 2
+                    }
+                    let box = Box(lower: lower, size: Index3(upper.x - lower.x, upper.y - lower.y, upper.z - lower.z))
+                    coarse = MultigridLevel(dimensions: dims, globalCells: cells, box: box, decomposition: current.decomposition, replicated: false, weight: weight)
+                }
+            } else {
+                // Aggregates would straddle ranks: gather this grid, continue replicated.
+                let shadow = try replicatedLevel(current.globalCells, weight: current.weight)
+                gather = LevelGather(level: current, shadow: shadow)
+                coarse = try replicatedLevel(cells, weight: weight)
+            }
+            transitions.append((Coarsening(axes: axes), gather))
+            levels.append(coarse)
+            current = coarse
+        }
+        if !current.replicated && current.decomposition.cartesian.size > 1 {
+            coarsestGather = LevelGather(level: current, shadow: try replicatedLevel(of: current))
+        }
+    }
+
+    private func replicatedLevel(of level: MultigridLevel) throws -> MultigridLevel {
+        let decomposition = try CartesianDecomposition(world: .selfOnly(), globalCells: level.globalCells, dimensions: level.dimensions,
+                                                       periodic: grid.decomposition.periodic)
+        return MultigridLevel(dimensions: level.dimensions, globalCells: level.globalCells, box: Box(lower: Index3(0, 0, 0), size: level.globalCells),
+                              decomposition: decomposition, replicated: true, weight: level.weight)
+    }
+
+    public var levelCount: Int { levels.count }
+    public var levelCells: [Index3] { levels.map(\.globalCells) }
+
+    // MARK: Operator
+
+    /// Builds the operator from a cell conductivity σ (any units; T = σ_f·A_f/h_f) and an
+    /// optional reaction coefficient c (per volume; d = c·V). Wall faces follow `boundaries`:
+    /// Dirichlet faces conduct from the cell centre to the wall (T = 2σA/h), Neumann faces not at
+    /// all; periodic faces use the neighbouring block's σ. Collective.
+    public func setOperator(conductivity: Field, reaction: Field?, boundaries: BoundaryConditions) throws {
+        self.boundaries = boundaries
+        let geometry = grid.geometry, dims = geometry.dimensions
+        // Wall ghosts of σ copy the cell (zero gradient), so boundary faces see the cell's σ.
+        var mirror = boundaries
+        for axis in 0..<3 {
+            if mirror.lower[axis] != .periodic { mirror.lower[axis] = .neumann(0) }
+            if mirror.upper[axis] != .periodic { mirror.upper[axis] = .neumann(0) }
+        }
+        try grid.refreshGhosts([conductivity], conditions: [mirror])
+        let fine = levels[0], layout = fine.layout, n = layout.interior
+        let sigma = UnsafePointer(conductivity.pointer)
+        let lowerWall = grid.decomposition.isLowerWall, upperWall = grid.decomposition.isUpperWall
+        for axis in 0..<dims {
+            var area = 1.0
+            for other in 0..<dims where other != axis { area *= geometry.spacing[other] }
+            let geometric = area / geometry.spacing[axis]
+            let t = fine.faces[axis].pointer
+            let stride = layout.stride(axis)
+            var upper = n
+            upper[axis] += 1
+            for k in 0..<upper.z { for j in 0..<upper.y { for i in 0..<upper.x {
+                let p = layout.offset(i, j, k)
+                let index = [i, j, k][axis]
+                let a = sigma[p &- stride], b = sigma[p]
+                var value = a + b > 0 ? 2 * a * b / (a + b) * geometric : 0
+                if index == 0 && lowerWall[axis] {
+                    value = boundaries.lower[axis] == .periodic ? value : (Self.isDirichlet(boundaries.lower[axis]) ? 2 * b * geometric : 0)
+                } else if index == n[axis] && upperWall[axis] {
+                    value = boundaries.upper[axis] == .periodic ? value : (Self.isDirichlet(boundaries.upper[axis]) ? 2 * a * geometric : 0)
+                }
+                t[p] = value
+            } } }
+        }
+        let volume = geometry.cellVolume
+        let d = fine.reaction.pointer
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { d[base &+ i] = (reaction?.pointer[base &+ i] ?? 0) * volume }
+        } }
+        fine.updateDiagonal()
+        work = 0
+        for (index, transition) in transitions.enumerated() {
+            let source = levels[index], target = levels[index + 1]
+            if let gather = transition.gather {
+                for axis in 0..<dims { try gather.gather(source.faces[axis], into: gather.shadow.faces[axis], faceAxis: axis) }
+                try gather.gather(source.reaction, into: gather.shadow.reaction)
+                transition.coarsening.coarsenOperator(fineFaces: gather.shadow.faces.map { UnsafePointer($0.pointer) }, fineReaction: gather.shadow.reaction.pointer,
+                                                      fineLayout: gather.shadow.layout, fineBox: gather.shadow.box, into: target)
+            } else {
+                transition.coarsening.coarsenOperator(fineFaces: source.faces.map { UnsafePointer($0.pointer) }, fineReaction: source.reaction.pointer,
+                                                      fineLayout: source.layout, fineBox: source.box, into: target)
+            }
+        }
+        let last = levels[levels.count - 1]
+        if let gather = coarsestGather {
+            for axis in 0..<dims { try gather.gather(last.faces[axis], into: gather.shadow.faces[axis], faceAxis: axis) }
+            try gather.gather(last.reaction, into: gather.shadow.reaction)
+            gather.shadow.updateDiagonal()
+            try coarsest.factorize(gather.shadow)
+        } else {
+            try coarsest.factorize(last)
+        }
+    }
+
+    static func isDirichlet(_ condition: BoundaryCondition) -> Bool {
+        if case .dirichlet = condition { return true }
+        return false
+    }
+
+    /// b = f·V plus the wall terms: T_wall·g on a Dirichlet face with value g, σ·A·g on a
+    /// Neumann face with outward gradient g. Call after `setOperator`.
+    public func assembleRightHandSide(source: Field?, conductivity: Field, into b: Field) {
+        let geometry = grid.geometry, dims = geometry.dimensions
+        let layout = b.layout, n = layout.interior, volume = geometry.cellVolume
+        let out = b.pointer
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { out[base &+ i] = (source?.pointer[base &+ i] ?? 0) * volume }
+        } }
+        let lowerWall = grid.decomposition.isLowerWall, upperWall = grid.decomposition.isUpperWall
+        for axis in 0..<dims {
+            var area = 1.0
+            for other in 0..<dims where other != axis { area *= geometry.spacing[other] }
+            let t = levels[0].faces[axis].pointer
+            for (isUpper, condition, atWall) in [(false, boundaries.lower[axis], lowerWall[axis]), (true, boundaries.upper[axis], upperWall[axis])] where atWall {
+                var plane = n
+                plane[axis] = 1
+                for k in 0..<plane.z { for j in 0..<plane.y { for i in 0..<plane.x {
+                    var cell = [i, j, k]
+                    if isUpper { cell[axis] = n[axis] - 1 }
+                    var face = cell
+                    if isUpper { face[axis] = n[axis] }
+                    let p = layout.offset(cell[0], cell[1], cell[2])
+                    switch condition {
+                    case let .dirichlet(value): out[p] += t[layout.offset(face[0], face[1], face[2])] * value
+                    case let .neumann(gradient): out[p] += conductivity.pointer[p] * area * gradient
+                    case .periodic: break
+                    }
+                } } }
+            }
+        }
+    }
+
+    // MARK: Solve
+
+    private func cycle(_ index: Int) throws {
+        let level = levels[index]
+        if index == levels.count - 1 {
+            if let gather = coarsestGather {
+                try gather.gather(level.rhs, into: gather.shadow.rhs)
+                coarsest.solve(gather.shadow)
+                let n = level.layout.interior, box = level.box
+                for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
+                    level.solution[i, j, k] = gather.shadow.solution[box.lower.x + i, box.lower.y + j, box.lower.z + k]
+                } } }
+            } else {
+                coarsest.solve(level)
+            }
+            return
+        }
+        level.solution.fill(0)
+        try level.smooth(color: 0)
+        try level.smooth(color: 1)
+        try level.computeResidual()
+        let (coarsening, gather) = transitions[index]
+        let coarse = levels[index + 1]
+        if let gather {
+            try gather.gather(level.residual, into: gather.shadow.residual)
+            coarsening.restrict(gather.shadow.residual.pointer, fineLayout: gather.shadow.layout, fineBox: gather.shadow.box, into: coarse.rhs, coarseBox: coarse.box)
+        } else {
+            coarsening.restrict(level.residual.pointer, fineLayout: level.layout, fineBox: level.box, into: coarse.rhs, coarseBox: coarse.box)
+        }
+        try cycle(index + 1)
+        coarsening.prolong(coarse.solution, coarseBox: coarse.box, into: level.solution, fineBox: level.box)
+        try level.smooth(color: 1)
+        try level.smooth(color: 0)
+        // Two smoothing sweeps, a residual, a restriction and a prolongation.
+        work += level.weight * 3.5
+    }
+
+    private func dot(_ a: Field, _ b: Field) -> Double {
+        let layout = a.layout, x = UnsafePointer(a.pointer), y = UnsafePointer(b.pointer)
+        work += 0.25
+        return grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x { sum += x[base &+ i] * y[base &+ i] }
+            } }
+            return sum
+        }
+    }
+
+    /// Solves L x = b, starting from the values in `x` (a warm start). Collective.
+    @discardableResult
+    public func solve(_ x: Field, rightHandSide b: Field, tolerance: EllipticTolerance) throws -> EllipticSolveReport {
+        let fine = levels[0]
+        work = 0
+        var report = EllipticSolveReport()
+        try fine.exchange(x)
+        fine.applyOperator(x, into: residual, subtractingFrom: b)
+        work += 1
+        let rightNorm = dot(b, b).squareRoot()
+        var residualNorm = dot(residual, residual).squareRoot()
+        guard rightNorm.isFinite, residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
+        let scale = rightNorm > 0 ? rightNorm : 1
+        report.relativeResidual = residualNorm / scale
+        if residualNorm <= tolerance.relativeResidual * scale { report.sweepEquivalents = work; return report }
+
+        fine.rhs = residual
+        let preconditioned = fine.solution
+        var previous = 0.0
+        let n = fine.layout.interior
+        for iteration in 1...tolerance.maximumIterations {
+            try cycle(0)
+            let rz = dot(residual, preconditioned)
+            let beta = iteration == 1 ? 0 : rz / previous
+            previous = rz
+            let z = UnsafePointer(preconditioned.pointer), p = direction.pointer
+            for k in 0..<n.z { for j in 0..<n.y {
+                let base = fine.layout.offset(0, j, k)
+                for i in 0..<n.x { p[base &+ i] = z[base &+ i] + beta * p[base &+ i] }
+            } }
+            try fine.exchange(direction)
+            fine.applyOperator(direction, into: product, subtractingFrom: nil)   // product = −L p
+            work += 1.25
+            let curvature = -dot(direction, product)
+            guard curvature > 0, curvature.isFinite else {
+                if curvature == 0 { break }
+                throw curvature.isFinite ? EllipticSolverError.singular : EllipticSolverError.nonFinite
+            }
+            let alpha = rz / curvature
+            let u = x.pointer, r = residual.pointer, q = UnsafePointer(product.pointer)
+            var largest = 0.0
+            for k in 0..<n.z { for j in 0..<n.y {
+                let base = fine.layout.offset(0, j, k)
+                for i in 0..<n.x {
+                    let c = base &+ i
+                    let step = alpha * p[c]
+                    u[c] += step
+                    r[c] += alpha * q[c]
+                    largest = Swift.max(largest, abs(step))
+                }
+            } }
+            work += 0.75
+            report.iterations = iteration
+            report.lastIncrement = grid.communicator.max(largest)
+            residualNorm = dot(residual, residual).squareRoot()
+            report.relativeResidual = residualNorm / scale
+            guard residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
+            if report.relativeResidual <= tolerance.relativeResidual { break }
+            if let increment = tolerance.absoluteIncrement, report.lastIncrement <= increment { break }
+            if iteration == tolerance.maximumIterations {
+                throw EllipticSolverError.notConverged(iterations: iteration, relativeResidual: report.relativeResidual)
+            }
+        }
+        fine.solution = preconditioned
+        report.sweepEquivalents = work
+        return report
+    }
+}

@@ -1,0 +1,229 @@
+import LiPhaseGrid
+import LiPhaseParallel
+
+/// One grid of the multigrid hierarchy and its operator
+///
+///     (L u)_i = Σ_faces T_f (u_i − u_neighbour) + d_i u_i
+///
+/// in integrated (finite-volume) form: T_f = σ_f·A_f/h_f is a face transmissibility, d_i a
+/// reaction term times the cell volume. `faces[a]` holds, at cell i, the face between cells i − 1
+/// and i along axis a; the upper boundary face sits in the ghost slot i = n. Wall ghosts of the
+/// solution stay 0, so a Dirichlet face acts as T_f·u_i and a Neumann face has T_f = 0.
+final class MultigridLevel {
+    let dimensions: Int
+    let globalCells: Index3
+    /// This rank's block in the level's global indices (the whole grid when replicated).
+    let box: Box
+    let layout: GhostedLayout
+    let decomposition: CartesianDecomposition
+    let replicated: Bool
+    private let halo: HaloExchange
+
+    let faces: [Field]
+    let reaction: Field
+    let diagonal: Field
+    let inverseDiagonal: Field
+    var solution: Field
+    var rhs: Field
+    let residual: Field
+
+    /// Share of the finest grid's cells in this level (for work accounting).
+    let weight: Double
+
+    init(dimensions: Int, globalCells: Index3, box: Box, decomposition: CartesianDecomposition, replicated: Bool, weight: Double) {
+        self.dimensions = dimensions
+        self.globalCells = globalCells
+        self.box = box
+        self.decomposition = decomposition
+        self.replicated = replicated
+        self.weight = weight
+        let layout = GhostedLayout(interior: box.size, ghosts: Index3(1, 1, dimensions == 3 ? 1 : 0))
+        self.layout = layout
+        halo = HaloExchange(decomposition: decomposition, layout: layout)
+        faces = (0..<dimensions).map { Field(name: "T\($0)", units: "S", layout: layout) }
+        reaction = Field(name: "d", units: "S", layout: layout)
+        diagonal = Field(name: "D", units: "S", layout: layout)
+        inverseDiagonal = Field(name: "1/D", units: "1/S", layout: layout)
+        solution = Field(name: "u", units: "", layout: layout)
+        rhs = Field(name: "b", units: "", layout: layout)
+        residual = Field(name: "r", units: "", layout: layout)
+    }
+
+    var cellCount: Int { box.cellCount }
+
+    /// D_i = Σ T_f + d_i over the faces of each cell, and its inverse for the smoother.
+    func updateDiagonal() {
+        let n = layout.interior
+        let d = reaction.pointer, diag = diagonal.pointer, inverse = inverseDiagonal.pointer
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x {
+                let p = base &+ i
+                var sum = d[p]
+                for axis in 0..<dimensions {
+                    let t = faces[axis].pointer
+                    sum += t[p] + t[p &+ layout.stride(axis)]
+                }
+                diag[p] = sum
+                inverse[p] = sum > 0 ? 1 / sum : 0
+            }
+        } }
+    }
+
+    func exchange(_ field: Field) throws { try halo.exchange([field.pointer]) }
+
+    // MARK: Kernels
+
+    /// One red or black Gauss–Seidel half-sweep. Colours follow global indices, so the update
+    /// is the same whatever the decomposition.
+    func smooth(color: Int) throws {
+        try exchange(solution)
+        let n = layout.interior, sy = layout.strideY, sz = layout.strideZ
+        let u = solution.pointer, b = UnsafePointer(rhs.pointer), inverse = UnsafePointer(inverseDiagonal.pointer)
+        let tx = UnsafePointer(faces[0].pointer), ty = UnsafePointer(faces[1].pointer)
+        let parity = box.lower.x + box.lower.y + box.lower.z
+        if dimensions == 2 {
+            for j in 0..<n.y {
+                let base = layout.offset(0, j, 0)
+                var i = (color - parity - j) & 1
+                while i < n.x {
+                    let p = base &+ i
+                    let s = b[p] + tx[p] * u[p &- 1] + tx[p &+ 1] * u[p &+ 1] + ty[p] * u[p &- sy] + ty[p &+ sy] * u[p &+ sy]
+                    u[p] = s * inverse[p]
+                    i &+= 2
+                }
+            }
+        } else {
+            let tz = UnsafePointer(faces[2].pointer)
+            for k in 0..<n.z { for j in 0..<n.y {
+                let base = layout.offset(0, j, k)
+                var i = (color - parity - j - k) & 1
+                while i < n.x {
+                    let p = base &+ i
+                    var s = b[p] + tx[p] * u[p &- 1] + tx[p &+ 1] * u[p &+ 1] + ty[p] * u[p &- sy] + ty[p &+ sy] * u[p &+ sy]
+                    s += tz[p] * u[p &- sz] + tz[p &+ sz] * u[p &+ sz]
+                    u[p] = s * inverse[p]
+                    i &+= 2
+                }
+            } }
+        }
+    }
+
+    /// output = rhs − L input (or −L input without rhs). `input` must have fresh ghosts.
+    func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?) {
+        let n = layout.interior, sy = layout.strideY, sz = layout.strideZ
+        let u = UnsafePointer(input.pointer), out = output.pointer, diag = UnsafePointer(diagonal.pointer)
+        let b = right.map { UnsafePointer($0.pointer) }
+        let tx = UnsafePointer(faces[0].pointer), ty = UnsafePointer(faces[1].pointer)
+        let tz = dimensions == 3 ? UnsafePointer(faces[2].pointer) : nil
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x {
+                let p = base &+ i
+                var lu = diag[p] * u[p] - tx[p] * u[p &- 1] - tx[p &+ 1] * u[p &+ 1] - ty[p] * u[p &- sy] - ty[p &+ sy] * u[p &+ sy]
+                if let tz { lu -= tz[p] * u[p &- sz] + tz[p &+ sz] * u[p &+ sz] }
+                out[p] = (b?[p] ?? 0) - lu
+            }
+        } }
+    }
+
+    func computeResidual() throws {
+        try exchange(solution)
+        applyOperator(solution, into: residual, subtractingFrom: rhs)
+    }
+
+    /// Which axes the next coarser level halves: every active axis with more than one cell.
+    var coarsenableAxes: [Bool] { (0..<3).map { $0 < dimensions && globalCells[$0] > 1 } }
+
+    static func coarser(_ cells: Index3, axes: [Bool]) -> Index3 {
+        Index3(axes[0] ? (cells.x + 1) / 2 : cells.x, axes[1] ? (cells.y + 1) / 2 : cells.y, axes[2] ? (cells.z + 1) / 2 : cells.z)
+    }
+}
+
+/// The transfer between a fine grid and the next coarser one (cell aggregation by 2 along the
+/// coarsened axes; the last aggregate of an odd axis holds one cell). Works between any two
+/// levels whose blocks are aligned: fine box lower = 2 × coarse box lower along coarsened axes.
+struct Coarsening {
+    let axes: [Bool]
+
+    /// Local fine indices of the children of local coarse cell `c` along `axis`.
+    @inline(__always)
+    func children(_ axis: Int, _ c: Int, fine: Box, coarse: Box) -> Range<Int> {
+        guard axes[axis] else { return (coarse.lower[axis] + c - fine.lower[axis])..<(coarse.lower[axis] + c - fine.lower[axis] + 1) }
+        let first = 2 * (coarse.lower[axis] + c) - fine.lower[axis]
+        return first..<Swift.min(first + 2, fine.size[axis])
+    }
+
+    @inline(__always)
+    func parent(_ axis: Int, _ f: Int, fine: Box, coarse: Box) -> Int {
+        axes[axis] ? (fine.lower[axis] + f) / 2 - coarse.lower[axis] : fine.lower[axis] + f - coarse.lower[axis]
+    }
+
+    /// Coarse right-hand side = sum of the fine residuals of each aggregate (integrated form).
+    func restrict(_ fine: UnsafePointer<Double>, fineLayout: GhostedLayout, fineBox: Box, into coarse: Field, coarseBox: Box) {
+        let n = coarse.layout.interior, out = coarse.pointer
+        for k in 0..<n.z {
+            let kr = children(2, k, fine: fineBox, coarse: coarseBox)
+            for j in 0..<n.y {
+                let jr = children(1, j, fine: fineBox, coarse: coarseBox)
+                let base = coarse.layout.offset(0, j, k)
+                for i in 0..<n.x {
+                    let ir = children(0, i, fine: fineBox, coarse: coarseBox)
+                    var sum = 0.0
+                    for kc in kr { for jc in jr { for ic in ir { sum += fine[fineLayout.offset(ic, jc, kc)] } } }
+                    out[base &+ i] = sum
+                }
+            }
+        }
+    }
+
+    /// Adds the coarse correction to every fine cell of its aggregate (constant interpolation,
+    /// which keeps the coarse representation of a floating high-σ island sharp).
+    func prolong(_ coarse: Field, coarseBox: Box, into fine: Field, fineBox: Box) {
+        let n = fine.layout.interior, c = UnsafePointer(coarse.pointer), out = fine.pointer
+        for k in 0..<n.z {
+            let kp = parent(2, k, fine: fineBox, coarse: coarseBox)
+            for j in 0..<n.y {
+                let jp = parent(1, j, fine: fineBox, coarse: coarseBox)
+                let base = fine.layout.offset(0, j, k)
+                let coarseRow = coarse.layout.offset(0, jp, kp)
+                for i in 0..<n.x { out[base &+ i] += c[coarseRow &+ parent(0, i, fine: fineBox, coarse: coarseBox)] }
+            }
+        }
+    }
+
+    /// The coarse operator. A coarse face between two aggregates covers the fine faces on the
+    /// same plane; the path between the coarse centres is twice as long, so
+    /// T_coarse = ½ Σ T_fine along a halved axis (what rediscretising σ with harmonic means across
+    /// and arithmetic means along the face gives). Reaction terms add up over the aggregate.
+    func coarsenOperator(fineFaces: [UnsafePointer<Double>], fineReaction: UnsafePointer<Double>, fineLayout: GhostedLayout, fineBox: Box,
+                         into coarse: MultigridLevel) {
+        let n = coarse.layout.interior, dims = coarse.dimensions
+        for axis in 0..<dims {
+            let out = coarse.faces[axis].pointer
+            let factor = axes[axis] ? 0.5 : 1.0
+            var upper = n
+            upper[axis] += 1          // faces 0...n along the face axis
+            for k in 0..<upper.z { for j in 0..<upper.y { for i in 0..<upper.x {
+                let index = [i, j, k]
+                var ranges: [Range<Int>] = []
+                for other in 0..<3 {
+                    if other == axis {
+                        // The fine face under coarse face F is fine face 2F (clamped at an odd end).
+                        let f = axes[axis] ? Swift.min(2 * (coarse.box.lower[axis] + index[axis]) - fineBox.lower[axis], fineBox.size[axis])
+                                           : coarse.box.lower[axis] + index[axis] - fineBox.lower[axis]
+                        ranges.append(f..<(f + 1))
+                    } else {
+                        ranges.append(children(other, index[other], fine: fineBox, coarse: coarse.box))
+                    }
+                }
+                var sum = 0.0
+                let t = fineFaces[axis]
+                for kc in ranges[2] { for jc in ranges[1] { for ic in ranges[0] { sum += t[fineLayout.offset(ic, jc, kc)] } } }
+                out[coarse.layout.offset(i, j, k)] = factor * sum
+            } } }
+        }
+        restrict(fineReaction, fineLayout: fineLayout, fineBox: fineBox, into: coarse.reaction, coarseBox: coarse.box)
+        coarse.updateDiagonal()
+    }
+}
