@@ -1,13 +1,6 @@
 import Foundation
 import LiPhaseParallel
 
-/// Physical constants (CODATA 2018, exact SI values where defined).
-public enum PhysicalConstants {
-    public static let faraday = 96485.33212
-    public static let gas = 8.314462618
-    public static let boltzmann = 1.380649e-23
-}
-
 /// A deck turned into typed settings in SI, after the checks that span several keys.
 public struct RunConfiguration: Sendable {
     public enum Model: String, Sendable { case pfhub7a = "pfhub_7a" }
@@ -119,23 +112,4 @@ public struct RunConfiguration: Sendable {
 
     public var spacing: [Double] { (0..<3).map { $0 < dimensions ? size[$0] / Double(cells[$0]) : 1 } }
 
-    /// i₀ = RT/(F·R_ct), A/m².
-    public var exchangeCurrentDensity: Double {
-        PhysicalConstants.gas * temperature / (PhysicalConstants.faraday * chargeTransferResistance)
-    }
-
-    /// Values derived from the deck, printed by `liphase validate` so a user sees what will run.
-    public func derivedValues() -> [(name: String, value: String)] {
-        var out: [(String, String)] = []
-        out.append(("cells", (0..<dimensions).map { String(cells[$0]) }.joined(separator: " × ") + " = \(cells.product)"))
-        out.append(("spacing", (0..<dimensions).map { String(format: "%.6g", spacing[$0]) }.joined(separator: ", ") + (model == .pfhub7a ? " (benchmark units)" : " m")))
-        out.append(("temperature", String(format: "%.2f K", temperature)))
-        out.append(("exchange current density i₀ = RT/(F·R_ct)", String(format: "%.4g mA/cm²", exchangeCurrentDensity / 10)))
-        if let every = outputEveryTime { out.append(("field output", String(format: "every %g s of simulated time", every))) }
-        if let steps = outputEverySteps { out.append(("field output (steps)", "every \(steps) steps")) }
-        // Fields + a spare copy per stepped field, ghosts included, plus halo buffers: an estimate.
-        let bytesPerCell = 8 * 3
-        out.append(("memory estimate", String(format: "%.1f MiB", Double(cells.product * bytesPerCell) / 1_048_576)))
-        return out
-    }
 }

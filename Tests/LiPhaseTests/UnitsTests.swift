@@ -1,5 +1,6 @@
 import XCTest
 @testable import LiPhaseIO
+import LiPhasePhysics
 
 final class UnitsTests: XCTestCase {
     func si(_ q: Quantity, _ text: String) -> Double? { try? q.parse(text).get() }

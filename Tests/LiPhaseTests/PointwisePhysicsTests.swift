@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+import LiPhasePhysics
+
+final class ButlerVolmerTests: XCTestCase {
+    let kinetics = ButlerVolmer(exchangeCurrentDensity: ButlerVolmer.exchangeCurrentDensity(chargeTransferResistance: 2e-4, temperature: 298.15),
+                                temperature: 298.15)
+
+    func testExchangeCurrentMatchesMODELAndLinearSlopeIsOneOverRct() {
+        // MODEL.md §10: R_ct = 2 Ω·cm² gives i₀ ≈ 12.8 mA/cm² = 128 A/m².
+        XCTAssertEqual(kinetics.exchangeCurrentDensity, 128.5, accuracy: 0.1)
+        XCTAssertEqual(kinetics.slope(overpotential: 0), 1 / 2e-4, accuracy: 1e-9 / 2e-4)
+    }
+
+    func testInverseMatchesTheClosedFormForSymmetricTransfer() {
+        // With α_a = α_c = ½: i = 2 i₀ sinh(fη/2), so η = (2/f) asinh(i/(2 i₀)).
+        for ratio in [-300.0, -10, -1, -0.01, 0.01, 1, 10, 300] {
+            let i = ratio * kinetics.exchangeCurrentDensity
+            let exact = 2 / kinetics.f * asinh(i / (2 * kinetics.exchangeCurrentDensity))
+            XCTAssertEqual(kinetics.overpotential(forCurrent: i), exact, accuracy: 1e-12 * max(1, abs(exact)))
+            XCTAssertEqual(kinetics.current(overpotential: exact), i, accuracy: 1e-10 * abs(i))
+        }
+    }
+
+    func testAsymmetricTransferStillInverts() {
+        var asymmetric = kinetics
+        asymmetric.alphaAnodic = 0.3
+        asymmetric.alphaCathodic = 0.7
+        for i in [-5000.0, -3, 2, 800] {
+            XCTAssertEqual(asymmetric.current(overpotential: asymmetric.overpotential(forCurrent: i)), i, accuracy: 1e-10 * abs(i))
+        }
+    }
+
+    func testConcentrationShiftsTheEquilibriumByTheNernstPotential() {
+        // i = 0 when e^(α_a fη) = c̃·e^(−α_c fη), i.e. η = ln(c̃)/f.
+        for c in [0.1, 0.5, 2.0] {
+            XCTAssertEqual(kinetics.overpotential(forCurrent: 0, concentration: c), log(c) / kinetics.f, accuracy: 1e-13)
+        }
+    }
+
+    func testExtremeOverpotentialStaysFinite() {
+        XCTAssertTrue(kinetics.current(overpotential: 1000).isFinite)
+        XCTAssertTrue(kinetics.slope(overpotential: -1000).isFinite)
+    }
+}
+
+final class MaterialLawTests: XCTestCase {
+    func testArrheniusIsIdentityAtTheReferenceAndComposes() {
+        let ea = 0.55 * 1.602176634e-19
+        XCTAssertEqual(arrhenius(3.0, activationEnergy: ea, temperature: 298.15), 3.0)
+        // Hand value: exp[(0.55 eV/k_B)(1/298.15 − 1/333.15)] = exp(6382.4 × 3.5236e-4) ≈ 9.48.
+        XCTAssertEqual(arrhenius(1, activationEnergy: ea, temperature: 333.15), 9.48, accuracy: 0.01)
+        let a = arrhenius(1, activationEnergy: ea, temperature: 310), b = arrhenius(1, activationEnergy: ea, temperature: 350)
+        XCTAssertEqual(arrhenius(1, activationEnergy: ea, temperature: 350, referenceTemperature: 310), b / a, accuracy: 1e-12 * b / a)
+        XCTAssertEqual(arrhenius(5, activationEnergy: 0, temperature: 400), 5)
+    }
+
+    func testPenetrationThresholdsMatchMODEL() {
+        // MODEL.md §3: K_IC 1.25 (grain) and 0.44 (GB) MPa·m^½, a = 1 µm give about 85 and 30 mV.
+        let omega = 12.97e-6
+        let grain = penetrationThreshold(fractureToughness: 1.25e6, flawSize: 1e-6, molarVolume: omega)
+        let boundary = penetrationThreshold(fractureToughness: 0.44e6, flawSize: 1e-6, molarVolume: omega)
+        XCTAssertEqual(grain, 0.08464, accuracy: 5e-5)
+        XCTAssertEqual(boundary, 0.02979, accuracy: 5e-5)
+        XCTAssertEqual(grain / boundary, 1.25 / 0.44, accuracy: 1e-12)
+    }
+
+    func testRelaxedProfileHasEnergyGammaAndSolvesTheEulerLagrangeEquation() {
+        let gamma = 0.5, width = 2e-6
+        let p = PhaseFieldParameters(interfaceEnergy: gamma, width: width)
+        let h = width / 2000
+        var energy = 0.0, worstResidual = 0.0
+        for n in -20000...20000 {
+            let x = Double(n) * h
+            let xi = p.profile(x, interface: 0)
+            let slope = (p.profile(x + h, interface: 0) - p.profile(x - h, interface: 0)) / (2 * h)
+            let curvature = (p.profile(x + h, interface: 0) - 2 * xi + p.profile(x - h, interface: 0)) / (h * h)
+            energy += (0.5 * p.gradientCoefficient * slope * slope + p.barrierHeight * xi * xi * (1 - xi) * (1 - xi)) * h
+            let wellForce = p.barrierHeight * 2 * xi * (1 - xi) * (1 - 2 * xi)
+            worstResidual = max(worstResidual, abs(p.gradientCoefficient * curvature - wellForce))
+        }
+        XCTAssertEqual(energy, gamma, accuracy: 1e-6 * gamma)
+        // Relative to the scale of each term, W = 12γ/ℓ = 3e6 J/m³.
+        XCTAssertLessThan(worstResidual, 1e-4 * p.barrierHeight)
+        XCTAssertEqual(p.profile(0, interface: 0), 0.5)
+        XCTAssertEqual(p.profile(-width / 2, interface: 0), 0.5 * (1 + tanh(1)), accuracy: 1e-15)
+    }
+
+    func testConductivityLimitsAndCap() {
+        XCTAssertEqual(ConductivityLaws.ionic(li: 0, void: 0, electrolyte: 0.1, floor: 1e-7), 0.1)
+        XCTAssertEqual(ConductivityLaws.ionic(li: 1, void: 0, electrolyte: 0.1, floor: 1e-7), 1e-7)
+        XCTAssertEqual(ConductivityLaws.electronic(li: 1, void: 0, lithium: 1e7, electrolyte: 1e-6, floor: 1e-12), 1e7)
+        XCTAssertEqual(ConductivityLaws.electronic(li: 0, void: 1, lithium: 1e7, electrolyte: 1e-6, floor: 1e-12), 1e-12)
+        XCTAssertEqual(ConductivityLaws.cappedLithium(1.1e7, largestOutside: 1e-4, capFactor: 1e6), 100)
+        XCTAssertEqual(ConductivityLaws.contactShare(li: 0.5, void: 0.25), 0.5)
+        XCTAssertEqual(ConductivityLaws.contactShare(li: 1, void: 0), 1)
+    }
+}
