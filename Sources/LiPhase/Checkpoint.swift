@@ -11,6 +11,8 @@ public struct RunProgress: Equatable, Sendable {
     /// output times never accumulate rounding.
     public var nextOutputIndex: Int
     public var outputHistory: [XDMFIndex.Entry]
+    /// The model's own scalar state (see `SimulationModel.scalarState`).
+    public var modelScalars: [String: Double] = [:]
 
     public init(step: Int, time: Double, nextOutputIndex: Int, outputHistory: [XDMFIndex.Entry]) {
         self.step = step
@@ -44,6 +46,9 @@ public enum Checkpoint {
         try file.setAttribute("ranks", .integer(grid.communicator.size))
         try file.setAttribute("process_grid", .integers([grid.decomposition.processGrid.x, grid.decomposition.processGrid.y, grid.decomposition.processGrid.z]))
         try file.writeReplicated("/deck", text: configuration.deck.text)
+        let scalars = model.scalarState.sorted { $0.key < $1.key }
+        try file.setAttribute("model_scalar_names", .text(scalars.map(\.key).joined(separator: ",")))
+        try file.writeReplicated("/model_scalars", values: scalars.map(\.value))
         try file.createGroup("/output_history")
         try file.writeReplicated("/output_history/steps", values: progress.outputHistory.map { Int64($0.step) })
         try file.writeReplicated("/output_history/times", values: progress.outputHistory.map(\.time))
@@ -83,7 +88,12 @@ public enum Checkpoint {
         let time = try file.attributeDouble("time")
         let nextOutput = try file.attributeInteger("next_output_index")
         guard step >= 0, time.isFinite, nextOutput >= 0 else { throw HDF5Error("\(path): step or time is invalid (corrupted file?)") }
-        return RunProgress(step: step, time: time, nextOutputIndex: nextOutput, outputHistory: history)
+        var progress = RunProgress(step: step, time: time, nextOutputIndex: nextOutput, outputHistory: history)
+        let names = try file.attributeText("model_scalar_names").split(separator: ",").map(String.init)
+        let values = try file.readReplicatedDoubles("/model_scalars")
+        guard names.count == values.count else { throw HDF5Error("\(path): model scalars are inconsistent (corrupted file?)") }
+        progress.modelScalars = Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first })
+        return progress
     }
 
     /// Removes all but the newest `keep` checkpoints in `directory` (rank 0 only).

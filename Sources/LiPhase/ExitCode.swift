@@ -1,5 +1,7 @@
 import LiPhaseIO
 import LiPhaseParallel
+import LiPhasePhysics
+import LiPhaseSolvers
 
 /// Exit codes of `liphase`, documented in the README and `liphase --help`.
 public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
@@ -26,7 +28,7 @@ extension LiPhaseExitCode {
     /// The documented code for an error that ended a run.
     public init(for error: Error) {
         switch error {
-        case is NumericalFailure: self = .numericalFailure
+        case is NumericalFailure, is EllipticSolverError, is PotentialSolveFailure: self = .numericalFailure
         case is DeckErrors, is DecompositionError, is PreflightError, is RestartError: self = .invalidInput
         case is HDF5Error: self = .ioFailure
         default: self = .internalError

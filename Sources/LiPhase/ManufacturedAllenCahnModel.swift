@@ -34,10 +34,10 @@ public final class ManufacturedAllenCahnModel: SimulationModel {
         for j in 0..<box.size.y { for i in 0..<box.size.x {
             eta[i, j, 0] = problem.exact(x: geometry.centre(0, box.lower.x + i), y: geometry.centre(1, box.lower.y + j), t: time)
         } }
-        try stateDidLoad(time: time)
+        try stateDidLoad(time: time, scalars: [:])
     }
 
-    public func stateDidLoad(time: Double) throws {
+    public func stateDidLoad(time: Double, scalars: [String: Double]) throws {
         var local = 0.0
         for j in 0..<grid.layout.interior.y { for i in 0..<grid.layout.interior.x {
             // A NaN curvature would be skipped by max; make it infinite so the check sees it.
@@ -47,7 +47,7 @@ public final class ManufacturedAllenCahnModel: SimulationModel {
         maximumCurvature = grid.communicator.max(local)
     }
 
-    public func stableTimeStep() -> Double {
+    public func stableTimeStep(time: Double) throws -> Double {
         problem.stableTimeStep(spacing: grid.geometry.spacing, maximumCurvature: maximumCurvature)
     }
 

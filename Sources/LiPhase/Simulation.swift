@@ -64,6 +64,9 @@ public final class Simulation {
         case .pfhub7a:
             model = try ManufacturedAllenCahnModel(cells: configuration.cells, world: world)
             timeUnit = "benchmark time"
+        case .electrodeposition:
+            model = try ElectrodepositionModel(configuration: configuration, world: world)
+            timeUnit = "s"
         }
         stepControl = StepControl(safety: configuration.stepSafety, maximumStep: configuration.maximumStep, minimumStep: configuration.minimumStep)
         try Self.prepareDirectory(configuration.outputDirectory, world: world)
@@ -75,13 +78,13 @@ public final class Simulation {
             } catch let error as HDF5Error {
                 throw RestartError(message: "cannot restart from \(restartPath): \(error.message)")
             }
-            try model.stateDidLoad(time: progress.time)
+            try model.stateDidLoad(time: progress.time, scalars: progress.modelScalars)
         } else {
             try model.initialize(time: 0)
             // Output 0 (t = 0) is written when the run starts, so the next one is output 1.
             progress = RunProgress(step: 0, time: 0, nextOutputIndex: 1, outputHistory: [])
         }
-        output = FieldOutput(directory: configuration.outputDirectory, grid: model.grid, fieldNames: model.stateFields.map(\.name),
+        output = FieldOutput(directory: configuration.outputDirectory, grid: model.grid, fieldNames: model.outputFields.map(\.name),
                              lengthUnit: configuration.model == .pfhub7a ? "benchmark length" : "m", history: progress.outputHistory)
         let columns = ["step", "time", "dt", "wall_time"] + model.diagnosticNames
         let seriesPath = (configuration.outputDirectory as NSString).appendingPathComponent("timeseries.csv")
@@ -93,6 +96,9 @@ public final class Simulation {
     static func fieldsPerCell(_ model: RunConfiguration.Model) -> Int {
         switch model {
         case .pfhub7a: return 2
+        // State (ξ, v, φ, φ_e, h_a), properties and work arrays, plus the solver's two
+        // operators and hierarchies (≈ 1.4 × the fine level each).
+        case .electrodeposition: return 40
         }
     }
 
@@ -146,8 +152,9 @@ public final class Simulation {
                 try finish(dt: dt, start: start)
                 return .reachedStepLimit(step: progress.step, time: progress.time)
             }
-            let nextOutput = outputTime(progress.nextOutputIndex).map { min($0, configuration.endTime) } ?? configuration.endTime
-            let stable = model.stableTimeStep()
+            var nextOutput = outputTime(progress.nextOutputIndex).map { min($0, configuration.endTime) } ?? configuration.endTime
+            if let event = model.nextStop(after: progress.time), event < nextOutput { nextOutput = event }
+            let stable = try model.stableTimeStep(time: progress.time)
             let step = stepControl.next(stableStep: stable, time: progress.time, nextStop: nextOutput)
             dt = step.dt
             if !step.reachesStop && dt < stepControl.minimumStep {
@@ -159,7 +166,7 @@ public final class Simulation {
             let wall = MPIEnvironment.wallTime() - start
 
             var outputDue = false
-            if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every {
+            if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every * (1 - 1e-12) {
                 progress.nextOutputIndex += 1
                 outputDue = true
             }
@@ -206,7 +213,7 @@ public final class Simulation {
     }
 
     private func writeOutput() throws {
-        try output.write(fields: model.stateFields, step: progress.step, time: progress.time, timeUnit: timeUnit)
+        try output.write(fields: model.outputFields, step: progress.step, time: progress.time, timeUnit: timeUnit)
         let step = progress.step
         progress.outputHistory.removeAll { $0.step >= step }
         progress.outputHistory.append(.init(step: progress.step, time: progress.time, file: FieldOutput.fileName(step: progress.step)))

@@ -4,17 +4,24 @@ import LiPhaseGrid
 /// its fields and how one step changes them.
 public protocol SimulationModel: AnyObject {
     var grid: DistributedGrid { get }
-    /// Fields that make up the state: written to field output and to checkpoints.
+    /// Fields that make up the state: written to checkpoints (and to field output).
     var stateFields: [Field] { get }
+    /// Fields written to the field files: the state plus derived fields worth looking at.
+    var outputFields: [Field] { get }
+    /// Scalars besides the fields that a restart needs (accumulated charge, reference inventory…).
+    var scalarState: [String: Double] { get }
     /// Names of the model's scalar diagnostics, in time-series column order.
     var diagnosticNames: [String] { get }
 
     /// Sets the initial condition at `time`.
     func initialize(time: Double) throws
-    /// Recomputes cached quantities after the state fields were loaded from a checkpoint.
-    func stateDidLoad(time: Double) throws
-    /// The largest stable Δt for the current state, identical on every rank.
-    func stableTimeStep() -> Double
+    /// Recomputes cached quantities after the state fields and scalars were loaded from a checkpoint.
+    func stateDidLoad(time: Double, scalars: [String: Double]) throws
+    /// The largest stable Δt for the state at `time`, identical on every rank. A model with
+    /// quasi-static fields (potentials) solves them here; `advance` then uses them.
+    func stableTimeStep(time: Double) throws -> Double
+    /// The next time after `time` that a step must land on exactly (a protocol change), if any.
+    func nextStop(after time: Double) -> Double?
     /// Advances the state from `time` to `time + dt`.
     func advance(time: Double, dt: Double) throws
     /// Scalar diagnostics at `time`, identical on every rank (collective).
@@ -26,4 +33,10 @@ public struct NumericalFailure: Error, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension SimulationModel {
+    public var outputFields: [Field] { stateFields }
+    public var scalarState: [String: Double] { [:] }
+    public func nextStop(after time: Double) -> Double? { nil }
 }

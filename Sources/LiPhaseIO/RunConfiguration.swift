@@ -3,7 +3,10 @@ import LiPhaseParallel
 
 /// A deck turned into typed settings in SI, after the checks that span several keys.
 public struct RunConfiguration: Sendable {
-    public enum Model: String, Sendable { case pfhub7a = "pfhub_7a" }
+    public enum Model: String, Sendable {
+        case pfhub7a = "pfhub_7a"
+        case electrodeposition
+    }
 
     public let deck: Deck
     public let model: Model
@@ -29,10 +32,8 @@ public struct RunConfiguration: Sendable {
     public let checkpointsKept: Int
 
     public let temperature: Double
-    public let alphaAnodic: Double
-    public let alphaCathodic: Double
-    public let chargeTransferResistance: Double
-    public let equilibriumPotential: Double
+    /// The electrodeposition model's inputs (nil for other models).
+    public let electrodeposition: ElectrodepositionSettings?
 
     /// Largest grid accepted: far beyond one machine, small enough that counts never overflow.
     public static let maximumCells = 1 << 40
@@ -57,14 +58,40 @@ public struct RunConfiguration: Sendable {
             issues.append(deck.issue("grid.cells", "\(cells.x)×\(cells.y)×\(cells.z) = \(String(format: "%.3g", count)) cells; the limit is 2^40 ≈ 1.1e12 cells"))
         }
 
+        var electrodepositionSettings: ElectrodepositionSettings? = nil
         switch model {
         case .pfhub7a:
             if dimensions != 2 && !deck.failed("model") { issues.append(deck.issue("grid.dimensions", "pfhub_7a is a 2-D benchmark; set grid.dimensions: 2")) }
             if deck.isSet("grid.size") {
                 issues.append(deck.issue("grid.size", "pfhub_7a has the fixed domain [0,1]×[0,0.5]; remove grid.size"))
             }
+            for section in DeckSchema.electrodepositionSections {
+                if let key = deck.values.keys.sorted().first(where: { $0.hasPrefix(section + ".") }) {
+                    issues.append(deck.issue(key, "is read only by model 'electrodeposition'; pfhub_7a has no '\(section)' section"))
+                }
+            }
             size = [1.0, 0.5, 1.0]
+        case .electrodeposition:
+            let given = deck.reals("grid.size") ?? []
+            if !deck.isSet("grid.size") && !deck.failed("grid.size", "grid") {
+                issues.append(deck.issue("grid", "model 'electrodeposition' needs grid.size (domain extent per axis, e.g. [50 um, 25 um])"))
+            } else if given.count != dimensions && !deck.failed("grid.size", "grid.dimensions", "grid") {
+                issues.append(deck.issue("grid.size", "has \(given.count) entries but grid.dimensions is \(dimensions); give one length per dimension"))
+            }
+            let padded = Array((given + [1e-6, 1e-6, 1e-6]).prefix(3))
+            let domain = dimensions == 2 ? [padded[0], padded[1], 1e-6] : padded
+            size = domain
+            let dims = dimensions
+            if !deck.failed("grid.size", "grid.cells", "grid"), counts.count == dims, given.count == dims {
+                let spacing = (0..<dims).map { domain[$0] / Double(counts[$0]) }
+                if let low = spacing.min(), let high = spacing.max(), high > 1.01 * low {
+                    issues.append(deck.issue("grid.cells", String(format: "gives cells of %@ µm; cells must be square (cubic) to 1 %%: adjust grid.cells or grid.size",
+                                                                   spacing.map { String(format: "%g", $0 * 1e6) }.joined(separator: " × "))))
+                }
+            }
+            electrodepositionSettings = ElectrodepositionSettings(deck: deck, size: domain, issues: &issues)
         }
+        electrodeposition = electrodepositionSettings
 
         endTime = deck.real("time.end") ?? 1
         maximumStep = deck.real("time.max_dt") ?? .infinity
@@ -93,15 +120,6 @@ public struct RunConfiguration: Sendable {
         checkpointsKept = deck.integer("checkpoint.keep") ?? 3
 
         temperature = deck.real("temperature") ?? 298.15
-        alphaAnodic = deck.real("electrochemistry.alpha_anodic") ?? 0.5
-        alphaCathodic = deck.real("electrochemistry.alpha_cathodic") ?? 0.5
-        if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 && !deck.failed("electrochemistry.alpha_anodic", "electrochemistry.alpha_cathodic", "electrochemistry") {
-            let path = deck.isSet("electrochemistry.alpha_cathodic") ? "electrochemistry.alpha_cathodic" : "electrochemistry.alpha_anodic"
-            issues.append(deck.issue(path, String(format: "alpha_anodic %.10g + alpha_cathodic %.10g = %.10g; they must add up to 1 (e.g. alpha_cathodic: %.10g)",
-                                                   alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
-        }
-        chargeTransferResistance = deck.real("electrochemistry.charge_transfer_resistance") ?? 2e-4
-        equilibriumPotential = deck.real("electrochemistry.equilibrium_potential") ?? 0
 
         if !issues.isEmpty {
             // In file order; problems without a line (missing keys) come last. The sort is stable.

@@ -106,7 +106,10 @@ public struct KeySpec: Sendable {
 /// Every key a deck may contain. The reference (`liphase schema`, docs/input-reference.md) is
 /// generated from this table, so the documentation cannot drift from the code.
 public enum DeckSchema {
-    public static let modelNames = ["pfhub_7a"]
+    public static let modelNames = ["pfhub_7a", "electrodeposition"]
+
+    /// Sections that only the electrodeposition model reads.
+    public static let electrodepositionSections = ["cell", "electrolyte", "lithium", "electrochemistry", "phase_field", "protocol", "solver"]
 
     /// One-line descriptions of the sections, in reference order.
     public static let sections: [(name: String, summary: String)] = [
@@ -115,7 +118,13 @@ public enum DeckSchema {
         ("time", "Time integration: explicit steps with a stability-limited adaptive Δt."),
         ("output", "Field output (HDF5 + XDMF), the scalar time series (CSV) and progress lines."),
         ("checkpoint", "Restart files: complete state in HDF5, written atomically."),
+        ("cell", "The simulated cell: Li anode at x = 0, solid electrolyte, counter electrode at x = Lx (MODEL.md §1)."),
+        ("electrolyte", "The solid electrolyte (garnet LLZO by default): conduction and fracture (MODEL.md §3, §10)."),
+        ("lithium", "Li metal properties (MODEL.md §3, §10)."),
         ("electrochemistry", "Butler–Volmer kinetics at the Li contact (MODEL.md §0)."),
+        ("phase_field", "The diffuse Li interface: width, energy, relaxation and seeded noise (MODEL.md §5)."),
+        ("protocol", "What the cell is asked to do: galvanostatic or potentiostatic hold, or plating/stripping cycles (MODEL.md §8)."),
+        ("solver", "The coupled potential solve (MODEL.md §4): Newton on the Butler–Volmer term, multigrid-preconditioned CG."),
     ]
 
     public static let keys: [KeySpec] = [
@@ -146,11 +155,56 @@ public enum DeckSchema {
         KeySpec("checkpoint.every_wall_time", .real(.time), bounds: .closed(0, 1e9), default: "0",
                 "Checkpoint every this much wall time, e.g. '30 min' (0: never by wall time)."),
         KeySpec("checkpoint.keep", .integer, bounds: .closed(1, 1000), default: "3", "How many of the newest checkpoints to keep."),
+        KeySpec("cell.anode_thickness", .real(.length), bounds: .closed(0, 1e4), default: "5",
+                "Li metal inside the domain at the start, from x = 0 (the rest of the anode is the reservoir); 0 starts with no Li in the domain."),
+        KeySpec("cell.reservoir_thickness", .real(.length), bounds: .closed(0, 1e5), default: "20",
+                "Li behind the domain per column, h_a (0: anode-free start)."),
+        KeySpec("cell.pellet_thickness", .real(.length), bounds: .positive(max: 1e5),
+                "Total electrolyte thickness L_SE; the part beyond the domain adds (L_SE − simulated)/σ_g to the cell voltage. Default: the simulated electrolyte only."),
+        KeySpec("electrolyte.ionic_conductivity", .real(.conductivity), bounds: .positive(max: 10), default: "1e-3",
+                "Grain ionic conductivity σ_g at 25 °C. Default: Ta/Ga-LLZO, Heo et al. npj Comput. Mater. 2021."),
+        KeySpec("electrolyte.ionic_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.28",
+                "Activation energy of σ_g (Heo et al. 2021)."),
+        KeySpec("electrolyte.electronic_conductivity", .real(.conductivity), bounds: .positive(max: 1), default: "1e-8",
+                "Electronic conductivity of the electrolyte at 25 °C. Default: order of magnitude from Han et al. Nat. Energy 2019."),
+        KeySpec("electrolyte.electronic_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0",
+                "Activation energy of the electronic conductivity. Default 0 (temperature-independent): no consensus value; set it for temperature studies."),
+        KeySpec("electrolyte.fracture_toughness", .real(.fractureToughness), bounds: .positive(max: 100), default: "1.25",
+                "K_IC of the electrolyte, for the penetration threshold η_pen = Ω_Li·K_IC/(1.12·√(πa)·F). Default: hot-pressed LLZTO (MODEL.md §10)."),
+        KeySpec("electrolyte.flaw_size", .real(.length), bounds: .positive(max: 1e4), default: "1", "Flaw size a of the penetration threshold (MODEL.md §3)."),
+        KeySpec("electrolyte.conductivity_floor", .real(.dimensionless), bounds: .open(0, 1), default: "1e-6",
+                "Ionic conductivity of Li and void as a fraction of σ_g (MODEL.md §3: a floor for solver regularity)."),
+        KeySpec("lithium.electronic_conductivity", .real(.conductivity), bounds: .positive(max: 1e7), default: "1.1e5", "σ_Li (MODEL.md §3)."),
+        KeySpec("lithium.conductivity_cap", .real(.dimensionless), bounds: .closed(10, 1e12), default: "1e4",
+                "σ_Li is capped at this multiple of the largest conductivity (ionic or electronic) outside Li, which keeps Li equipotential to ~1e-4 of the electrolyte's drop (see docs/model.md)."),
+        KeySpec("lithium.molar_volume", .real(.molarVolume), bounds: .positive(max: 1000), default: "12.97", "Ω_Li. Default: Li density 0.534 g/cm³."),
         KeySpec("electrochemistry.alpha_anodic", .real(.dimensionless), bounds: .open(0, 1), default: "0.5", "Anodic transfer coefficient α_a."),
         KeySpec("electrochemistry.alpha_cathodic", .real(.dimensionless), bounds: .open(0, 1), default: "0.5", "Cathodic transfer coefficient α_c; α_a + α_c must be 1."),
         KeySpec("electrochemistry.charge_transfer_resistance", .real(.areaResistance), bounds: .positive(max: 1e7), default: "2",
                 "Charge-transfer area resistance R_ct; gives i₀ = RT/(F·R_ct). Default: clean Li/LLZO, Sharafi et al. Chem. Mater. 2017."),
         KeySpec("electrochemistry.equilibrium_potential", .real(.voltage), bounds: .closed(-5, 5), default: "0", "U₀ vs Li/Li⁺."),
+        KeySpec("electrochemistry.exchange_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.3",
+                "Activation energy of i₀. Default 0.3 eV is an assumption in the range reported for Li/garnet interfacial resistance; set it for temperature studies."),
+        KeySpec("phase_field.interface_cells", .integer, bounds: .closed(3, 32), default: "4", "Interface width ℓ in cells (MODEL.md §5: ℓ ≥ 3 cells)."),
+        KeySpec("phase_field.interface_energy", .real(.interfaceEnergy), bounds: .positive(max: 100), default: "0.5", "γ, Li surface energy (MODEL.md §10)."),
+        KeySpec("phase_field.relaxation_speedup", .real(.dimensionless), bounds: .closed(1, 1e4), default: "10",
+                "How much faster the profile relaxes than it moves at the nominal current: the relaxation time is ℓ/(speedup × v_nominal)."),
+        KeySpec("phase_field.noise", .real(.dimensionless), bounds: .closed(0, 1), default: "0",
+                "Amplitude of seeded noise in the interface relaxation (counter-based, so identical on any rank count); mass-neutral."),
+        KeySpec("phase_field.seed", .integer, bounds: .closed(0, 4_294_967_295), default: "1", "Seed of the noise."),
+        KeySpec("protocol.mode", .choice(["galvanostatic", "potentiostatic", "cycle"]), default: "galvanostatic",
+                "galvanostatic: hold protocol.current_density; potentiostatic: hold protocol.voltage; cycle: alternate the current's sign every protocol.half_cycle."),
+        KeySpec("protocol.current_density", .real(.currentDensity), bounds: .closed(-1e4, 1e4), default: "0.5",
+                "Applied current density; positive plates Li at the anode (x = 0), negative strips it."),
+        KeySpec("protocol.voltage", .real(.voltage), bounds: .closed(-10, 10), default: "0",
+                "Potentiostatic: φ = φ_e at the counter electrode relative to the anode collector; positive plates at x = 0."),
+        KeySpec("protocol.half_cycle", .real(.time), bounds: .positive(max: 1e9), default: "3600", "Cycle mode: duration of each plating or stripping half-cycle."),
+        KeySpec("protocol.first", .choice(["plate", "strip"]), default: "plate", "Cycle mode: which half-cycle comes first."),
+        KeySpec("solver.potential_tolerance", .real(.voltage), bounds: .positive(max: 1), default: "1e-7",
+                "The coupled solve stops when no cell's φ or φ_e changes by more than this in a Newton iteration."),
+        KeySpec("solver.max_newton_iterations", .integer, bounds: .closed(1, 1000), default: "50", "Limit on Newton iterations per step."),
+        KeySpec("solver.max_fraction_change", .real(.dimensionless), bounds: .leftOpen(0, 1), default: "0.05",
+                "Largest change of ξ or v allowed in one step (limits Δt with the stability limits)."),
     ]
 
     public static let byPath: [String: KeySpec] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })

@@ -4,7 +4,7 @@ import Foundation
 /// and the other spellings accepted in a "value unit" string. Everything is converted to SI.
 public enum Quantity: String, Sendable, CaseIterable {
     case dimensionless, length, time, temperature, currentDensity, areaResistance
-    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume
+    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume, fractureToughness
 
     /// The unit a bare number is taken in (MODEL.md §0) and in which ranges are stated.
     public var unit: String {
@@ -22,6 +22,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .interfaceEnergy: return "J/m²"
         case .diffusivity: return "cm²/s"
         case .molarVolume: return "cm³/mol"
+        case .fractureToughness: return "MPa·m^½"
         }
     }
 
@@ -40,6 +41,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .interfaceEnergy: return "interface energy"
         case .diffusivity: return "diffusivity"
         case .molarVolume: return "molar volume"
+        case .fractureToughness: return "fracture toughness"
         }
     }
 
@@ -59,6 +61,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .interfaceEnergy: return [(["j/m2"], 1, 0), (["mj/m2"], 1e-3, 0)]
         case .diffusivity: return [(["cm2/s"], 1e-4, 0), (["m2/s"], 1, 0)]
         case .molarVolume: return [(["cm3/mol"], 1e-6, 0), (["m3/mol"], 1, 0)]
+        case .fractureToughness: return [(["mpam0.5", "mpam1/2", "mpam½", "mpasqrt(m)"], 1e6, 0), (["pam0.5", "pam1/2", "pam½"], 1, 0)]
         }
     }
 
@@ -78,6 +81,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .interfaceEnergy: return ["J/m2", "mJ/m2"]
         case .diffusivity: return ["cm2/s", "m2/s"]
         case .molarVolume: return ["cm3/mol", "m3/mol"]
+        case .fractureToughness: return ["MPa*m^0.5", "Pa*m^0.5"]
         }
     }
 

@@ -138,6 +138,24 @@ public final class Communicator {
         return v
     }
 
+    /// Concatenates every rank's values, in rank order, on every rank; `counts[r]` is rank r's
+    /// number of values (each rank must pass the same `counts`).
+    public func allGather(_ values: [Double], counts: [Int]) throws -> [Double] {
+        var sizes = counts.map { Int32($0) }
+        var displacements: [Int32] = []
+        var offset: Int32 = 0
+        for size in sizes { displacements.append(offset); offset += size }
+        var received = [Double](repeating: 0, count: Int(offset))
+        var send = values
+        let code = send.withUnsafeMutableBufferPointer { s in
+            received.withUnsafeMutableBufferPointer { r in
+                MPI_Allgatherv(s.baseAddress, Int32(s.count), liphase_mpi_double(), r.baseAddress, &sizes, &displacements, liphase_mpi_double(), handle)
+            }
+        }
+        try check(code, "MPI_Allgatherv")
+        return received
+    }
+
     /// Gathers one value from every rank onto every rank, in rank order.
     public func allGather(_ values: [Int64]) -> [Int64] {
         var input = values

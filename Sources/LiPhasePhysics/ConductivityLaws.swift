@@ -16,9 +16,9 @@ public enum ConductivityLaws {
         return li * lithium + s * electrolyte + v * floor
     }
 
-    /// σ_Li (1.1×10⁷ S/m) would make the electronic operator span 10¹⁵; it is capped at C_cap × the
-    /// largest electronic conductivity outside Li. Li stays equipotential to within 1/C_cap of
-    /// the drop elsewhere, which a test checks changes the cell voltage by < 0.1 %.
+    /// σ_Li (1.1×10⁷ S/m) would make the electronic operator span 10¹³; it is capped at C_cap × the
+    /// largest conductivity outside Li. Li stays equipotential to within 1/C_cap of the drop
+    /// elsewhere, which a test checks changes the cell voltage by < 0.1 %.
     public static func cappedLithium(_ lithium: Double, largestOutside: Double, capFactor: Double) -> Double {
         Swift.min(lithium, capFactor * largestOutside)
     }

@@ -189,9 +189,10 @@ public final class EllipticSolver {
         return false
     }
 
-    /// b = f·V plus the wall terms: T_wall·g on a Dirichlet face with value g, σ·A·g on a
-    /// Neumann face with outward gradient g. Call after `setOperator`.
-    public func assembleRightHandSide(source: Field?, conductivity: Field, into b: Field) {
+    /// b = f·V plus the wall terms: T_wall·g on a Dirichlet face with value g, A·g on a Neumann
+    /// face whose value g is the flux density σ·∂u/∂n (outward normal): for a potential, the
+    /// current density entering the domain through that face. Call after `setOperator`.
+    public func assembleRightHandSide(source: Field?, into b: Field) {
         let geometry = grid.geometry, dims = geometry.dimensions
         let layout = b.layout, n = layout.interior, volume = geometry.cellVolume
         let out = b.pointer
@@ -215,7 +216,7 @@ public final class EllipticSolver {
                     let p = layout.offset(cell[0], cell[1], cell[2])
                     switch condition {
                     case let .dirichlet(value): out[p] += t[layout.offset(face[0], face[1], face[2])] * value
-                    case let .neumann(gradient): out[p] += conductivity.pointer[p] * area * gradient
+                    case let .neumann(flux): out[p] += area * flux
                     case .periodic: break
                     }
                 } } }

@@ -1,4 +1,3 @@
-import CMPI
 import LiPhaseGrid
 import LiPhaseParallel
 
@@ -36,22 +35,11 @@ final class LevelGather {
         for k in 0..<own.size.z { for j in 0..<own.size.y { for i in 0..<own.size.x {
             send.append(source.pointer[sourceLayout.offset(i, j, k)])
         } } }
-        let counts = regions.map { Int32(region($0, faceAxis: faceAxis).size.product) }
-        var displacements: [Int32] = []
-        var offset: Int32 = 0
-        for count in counts { displacements.append(offset); offset += count }
-        var received = [Double](repeating: 0, count: Int(offset))
-        var countsCopy = counts, displacementsCopy = displacements
-        let code = send.withUnsafeMutableBufferPointer { s in
-            received.withUnsafeMutableBufferPointer { r in
-                MPI_Allgatherv(s.baseAddress, Int32(s.count), liphase_mpi_double(), r.baseAddress, &countsCopy, &displacementsCopy,
-                               liphase_mpi_double(), level.decomposition.cartesian.handle)
-            }
-        }
-        guard code == liphase_mpi_success() else { throw MPIError(call: "MPI_Allgatherv (multigrid agglomeration)", code: code) }
-        for (rank, r) in regions.enumerated() {
+        let counts = regions.map { region($0, faceAxis: faceAxis).size.product }
+        let received = try level.decomposition.cartesian.allGather(send, counts: counts)
+        var n = 0
+        for r in regions {
             let (lower, size) = region(r, faceAxis: faceAxis)
-            var n = Int(displacements[rank])
             for k in 0..<size.z { for j in 0..<size.y { for i in 0..<size.x {
                 target.pointer[targetLayout.offset(lower.x + i, lower.y + j, lower.z + k)] = received[n]
                 n += 1

@@ -55,7 +55,7 @@ struct Run: ParsableCommand {
               fields:      \(directory)/fields.xdmf  (open in ParaView: File > Open, choose 'XDMF Reader'; or `paraview \(directory)/fields.xdmf`)
               time series: \(directory)/timeseries.csv
               checkpoint:  \(simulation.lastCheckpointPath ?? "none")
-              in Python:   h5py.File('\(directory)/\(String(format: "fields_%08d.h5", simulation.progress.step))')['eta'][...]
+              in Python:   h5py.File('\(directory)/\(String(format: "fields_%08d.h5", simulation.progress.step))')['\(simulation.model.outputFields.first?.name ?? "")'][...]
             """, world: world)
             finish(.success)
         } catch {

@@ -51,7 +51,7 @@ final class EllipticSolverTests: XCTestCase {
             fill(s, grid: grid, sigma)
             fill(f, grid: grid, source)
             try solver.setOperator(conductivity: s, reaction: nil, boundaries: Self.xWalls)
-            solver.assembleRightHandSide(source: f, conductivity: s, into: b)
+            solver.assembleRightHandSide(source: f, into: b)
             let report = try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-12))
             XCTAssertLessThanOrEqual(report.iterations, 25, "n = \(n)")
             errors.append(maxError(x, grid: grid, u))
@@ -73,7 +73,7 @@ final class EllipticSolverTests: XCTestCase {
             let one = grid.makeField("sigma", units: "", value: 1), c = grid.makeField("c", units: "", value: k * k)
             let b = grid.makeField("b", units: ""), x = grid.makeField("u", units: "")
             try solver.setOperator(conductivity: one, reaction: c, boundaries: walls)
-            solver.assembleRightHandSide(source: nil, conductivity: one, into: b)
+            solver.assembleRightHandSide(source: nil, into: b)
             try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-12))
             errors.append(maxError(x, grid: grid) { x, _, _ in exp(-k * x) })
         }
@@ -94,7 +94,7 @@ final class EllipticSolverTests: XCTestCase {
         func inIsland(_ i: Int, _ x: Double, _ y: Double) -> Bool { hypot(x - islands[i].0, y - islands[i].1) < islands[i].2 }
         fill(s, grid: grid) { x, y, _ in (0..<islands.count).contains { inIsland($0, x, y) } ? 1e7 : 1 }
         try solver.setOperator(conductivity: s, reaction: nil, boundaries: Self.xWalls)
-        solver.assembleRightHandSide(source: nil, conductivity: s, into: b)
+        solver.assembleRightHandSide(source: nil, into: b)
         let report = try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-10))
         XCTAssertLessThanOrEqual(report.iterations, 30)
         let g = grid.geometry
@@ -136,11 +136,11 @@ final class EllipticSolverTests: XCTestCase {
         }
         fill(s, grid: grid, interface(0.3))
         try solver.setOperator(conductivity: s, reaction: nil, boundaries: Self.xWalls)
-        solver.assembleRightHandSide(source: nil, conductivity: s, into: b)
+        solver.assembleRightHandSide(source: nil, into: b)
         try solver.solve(warm, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-12))
         fill(s, grid: grid, interface(0.3 + 0.1 / Double(n)))
         try solver.setOperator(conductivity: s, reaction: nil, boundaries: Self.xWalls)
-        solver.assembleRightHandSide(source: nil, conductivity: s, into: b)
+        solver.assembleRightHandSide(source: nil, into: b)
         try solver.solve(reference, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-13))
         let delta = 1e-6
         let errorBased = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: delta)
@@ -169,7 +169,7 @@ final class EllipticSolverTests: XCTestCase {
             // u = sin(πx)cos(2πy)cos(2πz): −∇²u = 9π² u.
             fill(f, grid: grid) { x, y, z in 9 * pi * pi * sin(pi * x) * cos(2 * pi * y) * cos(2 * pi * z) }
             try solver.setOperator(conductivity: one, reaction: nil, boundaries: walls)
-            solver.assembleRightHandSide(source: f, conductivity: one, into: b)
+            solver.assembleRightHandSide(source: f, into: b)
             try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-11))
             errors.append(maxError(x, grid: grid) { x, y, z in sin(pi * x) * cos(2 * pi * y) * cos(2 * pi * z) })
         }

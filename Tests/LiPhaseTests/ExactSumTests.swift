@@ -23,7 +23,7 @@ final class ExactSumTests: XCTestCase {
         var values: [Double] = []
         for _ in 0..<5000 {
             state = state &* 6364136223846793005 &+ 1442695040888963407
-            let exponent = Int(state >> 58) * 8 - 200          // magnitudes from 1e-60 to 1e+70
+            let exponent = Int(state >> 58) * 8 - 200          // magnitudes from 2^-200 to 2^304
             let mantissa = Double(state >> 11) / Double(1 << 53) - 0.5
             values.append(Double(sign: .plus, exponent: exponent, significand: 1) * mantissa)
         }

@@ -183,7 +183,7 @@ test("multigrid-PCG potential solve is bit-identical on \(world.size) ranks and 
                 source[i, j, k] = cos(Double(gi * gj + gk))
             } } }
             try solver.setOperator(conductivity: sigma, reaction: reaction, boundaries: walls)
-            solver.assembleRightHandSide(source: source, conductivity: sigma, into: b)
+            solver.assembleRightHandSide(source: source, into: b)
             // 10⁷ contrast puts the round-off floor of the relative residual near 1e-8 (ε × contrast).
             let report = try solver.solve(x, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-7))
             return (x.interiorValues(), report, box)

@@ -1,0 +1,222 @@
+import Foundation
+import LiPhaseGrid
+import LiPhaseIO
+import LiPhaseParallel
+import LiPhasePhysics
+
+/// Li plating and stripping on a solid electrolyte (MODEL.md §1–§5, §8, §9): the phase field ξ,
+/// voids, the two potentials with Butler–Volmer kinetics, and the column reservoir.
+public final class ElectrodepositionModel: SimulationModel {
+    public let grid: DistributedGrid
+    public let state: ElectrodepositionState
+    public let parameters: ElectrodepositionParameters
+    let settings: ElectrodepositionSettings
+    private let properties: PropertyUpdate
+    private let potentials: CoupledPotentialSolve
+    private let routing: LithiumRouting
+    private let relaxation: PhaseFieldRelaxation
+    private let columns: Communicator
+    private let work: Field
+
+    /// Step counter for the noise (keyed by step, so restarts reproduce it).
+    private var step = 0
+    /// ∫ Σq·V dt: net Faradaic charge, C (per metre of depth in 2-D); > 0 when stripping.
+    private var chargePassed = 0.0
+    /// Li volume at the start of the run, for the inventory check.
+    private var initialInventory = 0.0
+    private var lastSolve = CoupledPotentialSolve.Report()
+    private var lastRouting = LithiumRouting.Outcome()
+    private var appliedCurrentDensity = 0.0
+    private var cachedStableStep: (time: Double, dt: Double)?
+
+    public init(configuration: RunConfiguration, world: Communicator) throws {
+        guard let settings = configuration.electrodeposition, let parameters = configuration.electrodepositionParameters else {
+            throw PreflightError(message: "model 'electrodeposition' needs its settings")
+        }
+        self.settings = settings
+        self.parameters = parameters
+        let geometry = GridGeometry(dimensions: configuration.dimensions, cells: configuration.cells, spacing: configuration.spacing)
+        grid = try DistributedGrid(geometry: geometry, conditions: phaseFieldConditions(dimensions: configuration.dimensions), world: world)
+        state = ElectrodepositionState(grid: grid)
+        properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
+                                    electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
+                                    lithium: parameters.lithiumConductivity)
+        potentials = try CoupledPotentialSolve(state: state, kinetics: parameters.kinetics, equilibriumPotential: parameters.equilibriumPotential,
+                                               tolerance: settings.potentialTolerance, maximumIterations: settings.maximumNewtonIterations)
+        routing = LithiumRouting(molarVolume: parameters.molarVolume, penetrationThreshold: parameters.penetrationThreshold)
+        relaxation = PhaseFieldRelaxation(mobility: parameters.mobility, gradientCoefficient: parameters.phaseField.gradientCoefficient,
+                                          barrierHeight: parameters.phaseField.barrierHeight, noise: settings.noise, seed: settings.seed)
+        // Ranks that share lateral columns (same y, z block) reduce the reservoir together.
+        let coordinates = grid.decomposition.coordinates, processes = grid.decomposition.processGrid
+        columns = try grid.communicator.split(color: coordinates.y + processes.y * coordinates.z, key: coordinates.x)
+        work = grid.makeField("work", units: "")
+    }
+
+    public var stateFields: [Field] { [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] }
+    public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent] }
+
+    public var diagnosticNames: [String] {
+        ["applied_current_density_mA_cm2", "faradaic_current_density_mA_cm2", "cell_voltage_V", "mean_overpotential_V",
+         "li_inventory_imbalance", "charge_imbalance", "penetration_depth_um", "reservoir_min_um", "reservoir_mean_um",
+         "electronic_current_density_mA_cm2", "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
+    }
+
+    public var scalarState: [String: Double] {
+        ["step": Double(step), "charge_passed": chargePassed, "initial_inventory": initialInventory,
+         "counter_electrode_potential": potentials.counterElectrodePotential]
+    }
+
+    // MARK: Protocol
+
+    /// The control at `time`: cycles alternate the sign of the current every half-cycle.
+    func control(at time: Double) -> ElectrodeControl {
+        switch settings.mode {
+        case .galvanostatic: return .galvanostatic(currentDensity: settings.currentDensity)
+        case .potentiostatic: return .potentiostatic(voltage: settings.voltage)
+        case .cycle:
+            let half = Int((time / settings.halfCycle).rounded(.down))
+            let plating = (half % 2 == 0) == settings.platesFirst
+            return .galvanostatic(currentDensity: plating ? abs(settings.currentDensity) : -abs(settings.currentDensity))
+        }
+    }
+
+    public func nextStop(after time: Double) -> Double? {
+        guard settings.mode == .cycle else { return nil }
+        return (Double(Int((time / settings.halfCycle).rounded(.down)) + 1)) * settings.halfCycle
+    }
+
+    // MARK: Lifecycle
+
+    public func initialize(time: Double) throws {
+        let box = grid.localBox, g = grid.geometry
+        for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+            state.lithium[i, j, k] = settings.anodeThickness > 0 ? parameters.phaseField.profile(g.centre(0, box.lower.x + i), interface: settings.anodeThickness) : 0
+            state.reservoir[i, j, k] = settings.reservoirThickness
+        } } }
+        initialInventory = inventory()
+        try stateDidLoad(time: time, scalars: scalarState)
+    }
+
+    public func stateDidLoad(time: Double, scalars: [String: Double]) throws {
+        step = Int(scalars["step"] ?? 0)
+        chargePassed = scalars["charge_passed"] ?? 0
+        initialInventory = scalars["initial_inventory"] ?? inventory()
+        potentials.counterElectrodePotential = scalars["counter_electrode_potential"] ?? 0
+        cachedStableStep = nil
+    }
+
+    // MARK: The time step
+
+    /// Solves the potentials for the state at `time` (the quasi-static part of the step) and
+    /// returns the largest stable Δt: the relaxation's explicit limit, and the step that moves
+    /// no more than solver.max_fraction_change of any cell.
+    public func stableTimeStep(time: Double) throws -> Double {
+        if let cached = cachedStableStep, cached.time == time { return cached.dt }
+        try properties.apply(to: state)
+        let control = control(at: time)
+        if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
+        lastSolve = try potentials.solve(control)
+        if case .potentiostatic = control { appliedCurrentDensity = -lastSolve.faradaicTotal / potentials.electrodeArea }
+        let layout = state.lithium.layout, n = layout.interior, q = UnsafePointer(state.faradaicCurrent.pointer)
+        var largest = 0.0
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { largest = max(largest, abs(q[base &+ i])) }
+        } }
+        let rate = grid.communicator.max(largest) * parameters.molarVolume / PhysicalConstants.faraday
+        var dt = parameters.relaxationStableStep(dimensions: grid.geometry.dimensions)
+        if rate > 0 { dt = min(dt, settings.maximumFractionChange / rate) }
+        cachedStableStep = (time, dt)
+        return dt
+    }
+
+    public func advance(time: Double, dt: Double) throws {
+        if cachedStableStep?.time != time { _ = try stableTimeStep(time: time) }
+        cachedStableStep = nil
+        chargePassed += lastSolve.faradaicTotal * dt
+        lastRouting = try routing.apply(to: state, dt: dt) { values in self.columns.sum(values) }
+        try relaxation.apply(to: state, dt: dt, step: step, work: work)
+        step += 1
+    }
+
+    // MARK: Diagnostics
+
+    /// Li volume in the domain plus the reservoir (m³, per metre of depth in 2-D).
+    func inventory() -> Double {
+        let layout = state.lithium.layout, g = grid.geometry
+        let xi = UnsafePointer(state.lithium.pointer), reservoir = UnsafePointer(state.reservoir.pointer)
+        let lowerX = grid.localBox.lower.x
+        let volume = g.cellVolume, columnArea = g.cellVolume / g.spacing[0]
+        return grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x {
+                    sum += xi[base &+ i] * volume
+                    if lowerX + i == 0 { sum += reservoir[base &+ i] * columnArea }
+                }
+            } }
+            return sum
+        }
+    }
+
+    /// Electronic current density entering at the counter electrode (A/m²): the leakage through
+    /// the electrolyte, T_wall·(φ_e,CE − φ_e,cell) summed over the face.
+    func electronicCurrentDensity() -> Double {
+        let layout = state.lithium.layout, g = grid.geometry, lowerX = grid.localBox.lower.x, last = g.cells.x - 1
+        let phiE = UnsafePointer(state.electronicPotential.pointer), sigma = UnsafePointer(state.electronicConductivity.pointer)
+        let face = lastSolve.counterElectrodePotential
+        let total = grid.reproducibleSum { tile in
+            guard lowerX + tile.upper.x - 1 == last else { return 0 }
+            let i = tile.upper.x - 1
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let p = layout.offset(i, j, k)
+                sum += 2 * sigma[p] / g.spacing[0] * (face - phiE[p])
+            } }
+            return sum
+        }
+        return total * g.cellVolume / g.spacing[0] / potentials.electrodeArea
+    }
+
+    public func diagnostics(time: Double) -> [Double] {
+        let area = potentials.electrodeArea
+        let faradaicDensity = -lastSolve.faradaicTotal / area
+        let expected = initialInventory - parameters.molarVolume / PhysicalConstants.faraday * chargePassed
+        let imbalance = initialInventory > 0 ? (inventory() - expected) / initialInventory : 0
+        let chargeImbalance = appliedCurrentDensity != 0 ? (faradaicDensity - appliedCurrentDensity) / appliedCurrentDensity : 0
+        let layout = state.lithium.layout, n = layout.interior, g = grid.geometry, box = grid.localBox
+        var deepest = -Double.infinity, lowest = Double.infinity, reservoirSum = 0.0
+        let q = UnsafePointer(state.faradaicCurrent.pointer), eta = UnsafePointer(state.overpotential.pointer)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            lowest = min(lowest, state.reservoir.pointer[base])
+            if box.lower.x == 0 { reservoirSum += state.reservoir.pointer[base] }
+            for i in 0..<n.x where state.lithium.pointer[base &+ i] > 0.5 {
+                deepest = max(deepest, g.centre(0, box.lower.x + i) - settings.anodeThickness)
+            }
+        } }
+        let weighted = grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x { sum += q[base &+ i] * eta[base &+ i] }
+            } }
+            return sum
+        } * g.cellVolume
+        let meanOverpotential = lastSolve.faradaicTotal != 0 ? weighted / lastSolve.faradaicTotal : 0
+        let columnsTotal = grid.communicator.sum(reservoirSum)
+        let cellVoltage = lastSolve.counterElectrodePotential + faradaicDensity * parameters.seriesResistance
+        return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
+                imbalance, chargeImbalance, grid.communicator.max(deepest) * 1e6, grid.communicator.min(lowest) * 1e6,
+                columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,
+                Double(lastSolve.newtonIterations), Double(lastSolve.linearIterations), lastSolve.sweepEquivalents]
+    }
+}
+
+func phaseFieldConditions(dimensions: Int) -> BoundaryConditions {
+    var conditions = BoundaryConditions.allPeriodic()
+    conditions.lower[0] = .neumann(0)
+    conditions.upper[0] = .neumann(0)
+    return conditions
+}

@@ -1,0 +1,66 @@
+import Foundation
+import LiPhaseIO
+import LiPhasePhysics
+
+/// Every number the electrodeposition model computes with, derived from the physical inputs at
+/// the cell temperature and from the interface width in cells (MODEL.md §3, §5). SI units.
+public struct ElectrodepositionParameters: Sendable {
+    public let temperature: Double
+    public let spacing: Double
+    public let ionicConductivity: Double          // σ_g(T)
+    public let ionicFloor: Double
+    public let electronicConductivity: Double     // σ_e of the electrolyte at T
+    public let electronicFloor: Double
+    public let lithiumConductivity: Double        // capped σ_Li
+    public let kinetics: ButlerVolmer
+    public let equilibriumPotential: Double
+    public let penetrationThreshold: Double       // η_pen, V
+    public let phaseField: PhaseFieldParameters
+    public let molarVolume: Double
+    /// Front speed at the nominal current, J·Ω/F (or i₀·Ω/F when the voltage is held).
+    public let nominalSpeed: Double
+    /// Allen–Cahn mobility L, set so the profile relaxes in ℓ/(speedup × nominal speed).
+    public let mobility: Double
+    /// Area resistance of the electrolyte beyond the domain, (L_SE − simulated)/σ_g(T).
+    public let seriesResistance: Double
+
+    public init(settings s: ElectrodepositionSettings, temperature: Double, spacing: Double, simulatedElectrolyte: Double) {
+        let reference = ElectrodepositionSettings.referenceTemperature
+        self.temperature = temperature
+        self.spacing = spacing
+        ionicConductivity = arrhenius(s.ionicConductivity, activationEnergy: s.ionicActivationEnergy, temperature: temperature, referenceTemperature: reference)
+        ionicFloor = s.conductivityFloor * ionicConductivity
+        electronicConductivity = arrhenius(s.electronicConductivity, activationEnergy: s.electronicActivationEnergy, temperature: temperature, referenceTemperature: reference)
+        electronicFloor = s.conductivityFloor * electronicConductivity
+        // Capped against every conductivity outside Li, ionic included: against the electronic one
+        // alone (MODEL.md §3's wording), LLZO's 1e-8 S/cm gives σ_Li = 0.01 S/cm, only 10× σ_g,
+        // and the cell voltage then moves by 0.7 % when the cap doubles.
+        lithiumConductivity = ConductivityLaws.cappedLithium(s.lithiumConductivity, largestOutside: max(electronicConductivity, ionicConductivity),
+                                                             capFactor: s.lithiumCapFactor)
+        let exchange = arrhenius(ButlerVolmer.exchangeCurrentDensity(chargeTransferResistance: s.chargeTransferResistance, temperature: reference),
+                                 activationEnergy: s.exchangeActivationEnergy, temperature: temperature, referenceTemperature: reference)
+        kinetics = ButlerVolmer(exchangeCurrentDensity: exchange, alphaAnodic: s.alphaAnodic, alphaCathodic: s.alphaCathodic, temperature: temperature)
+        equilibriumPotential = s.equilibriumPotential
+        penetrationThreshold = LiPhasePhysics.penetrationThreshold(fractureToughness: s.fractureToughness, flawSize: s.flawSize, molarVolume: s.molarVolume)
+        phaseField = PhaseFieldParameters(interfaceEnergy: s.interfaceEnergy, width: Double(s.interfaceCells) * spacing)
+        molarVolume = s.molarVolume
+        let current = s.mode == .potentiostatic ? exchange : max(abs(s.currentDensity), 1e-3 * exchange)
+        nominalSpeed = current * s.molarVolume / PhysicalConstants.faraday
+        let relaxationTime = phaseField.width / (s.relaxationSpeedup * nominalSpeed)
+        mobility = 1 / (relaxationTime * phaseField.barrierHeight)
+        seriesResistance = max(0, s.pelletThickness - simulatedElectrolyte) / ionicConductivity
+    }
+
+    /// Largest stable explicit Allen–Cahn step: 2/(L·(4κ·d/Δx² + 2W)); g″ ≤ 2 on [0, 1].
+    public func relaxationStableStep(dimensions: Int) -> Double {
+        2 / (mobility * (4 * phaseField.gradientCoefficient * Double(dimensions) / (spacing * spacing) + 2 * phaseField.barrierHeight))
+    }
+}
+
+extension RunConfiguration {
+    var electrodepositionParameters: ElectrodepositionParameters? {
+        guard let settings = electrodeposition else { return nil }
+        return ElectrodepositionParameters(settings: settings, temperature: temperature, spacing: spacing[0],
+                                           simulatedElectrolyte: size[0] - settings.anodeThickness)
+    }
+}

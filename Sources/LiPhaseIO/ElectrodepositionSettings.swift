@@ -1,0 +1,100 @@
+/// The electrodeposition model's inputs in SI, after the checks that span several keys.
+public struct ElectrodepositionSettings: Sendable {
+    public enum Mode: String, Sendable { case galvanostatic, potentiostatic, cycle }
+
+    public var anodeThickness: Double
+    public var reservoirThickness: Double
+    /// Total electrolyte thickness L_SE (≥ the simulated electrolyte).
+    public var pelletThickness: Double
+
+    public var ionicConductivity: Double            // σ_g at the reference temperature, S/m
+    public var ionicActivationEnergy: Double        // J
+    public var electronicConductivity: Double       // S/m
+    public var electronicActivationEnergy: Double   // J
+    public var fractureToughness: Double            // Pa·m^½
+    public var flawSize: Double                     // m
+    public var conductivityFloor: Double            // fraction of σ_g
+
+    public var lithiumConductivity: Double          // S/m
+    public var lithiumCapFactor: Double
+    public var molarVolume: Double                  // m³/mol
+
+    public var chargeTransferResistance: Double     // Ω·m² at the reference temperature
+    public var exchangeActivationEnergy: Double     // J
+    public var alphaAnodic: Double
+    public var alphaCathodic: Double
+    public var equilibriumPotential: Double         // V
+
+    public var interfaceCells: Int
+    public var interfaceEnergy: Double              // J/m²
+    public var relaxationSpeedup: Double
+    public var noise: Double
+    public var seed: UInt64
+
+    public var mode: Mode
+    public var currentDensity: Double               // A/m², > 0 plates at x = 0
+    public var voltage: Double                      // V
+    public var halfCycle: Double                    // s
+    public var platesFirst: Bool
+
+    public var potentialTolerance: Double           // V
+    public var maximumNewtonIterations: Int
+    public var maximumFractionChange: Double
+
+    /// Reference temperature of every Arrhenius law: 25 °C.
+    public static let referenceTemperature = 298.15
+
+    init(deck: Deck, size: [Double], issues: inout [DeckIssue]) {
+        func real(_ path: String, _ fallback: Double) -> Double { deck.real(path) ?? fallback }
+        anodeThickness = real("cell.anode_thickness", 5e-6)
+        reservoirThickness = real("cell.reservoir_thickness", 20e-6)
+        ionicConductivity = real("electrolyte.ionic_conductivity", 0.1)
+        ionicActivationEnergy = real("electrolyte.ionic_activation_energy", 0)
+        electronicConductivity = real("electrolyte.electronic_conductivity", 1e-6)
+        electronicActivationEnergy = real("electrolyte.electronic_activation_energy", 0)
+        fractureToughness = real("electrolyte.fracture_toughness", 1.25e6)
+        flawSize = real("electrolyte.flaw_size", 1e-6)
+        conductivityFloor = real("electrolyte.conductivity_floor", 1e-6)
+        lithiumConductivity = real("lithium.electronic_conductivity", 1.1e7)
+        lithiumCapFactor = real("lithium.conductivity_cap", 1e6)
+        molarVolume = real("lithium.molar_volume", 12.97e-6)
+        chargeTransferResistance = real("electrochemistry.charge_transfer_resistance", 2e-4)
+        exchangeActivationEnergy = real("electrochemistry.exchange_activation_energy", 0)
+        alphaAnodic = real("electrochemistry.alpha_anodic", 0.5)
+        alphaCathodic = real("electrochemistry.alpha_cathodic", 0.5)
+        equilibriumPotential = real("electrochemistry.equilibrium_potential", 0)
+        interfaceCells = deck.integer("phase_field.interface_cells") ?? 4
+        interfaceEnergy = real("phase_field.interface_energy", 0.5)
+        relaxationSpeedup = real("phase_field.relaxation_speedup", 10)
+        noise = real("phase_field.noise", 0)
+        seed = UInt64(max(0, deck.integer("phase_field.seed") ?? 1))
+        mode = Mode(rawValue: deck.text("protocol.mode") ?? "galvanostatic") ?? .galvanostatic
+        currentDensity = real("protocol.current_density", 5)
+        voltage = real("protocol.voltage", 0)
+        halfCycle = real("protocol.half_cycle", 3600)
+        platesFirst = (deck.text("protocol.first") ?? "plate") == "plate"
+        potentialTolerance = real("solver.potential_tolerance", 1e-7)
+        maximumNewtonIterations = deck.integer("solver.max_newton_iterations") ?? 50
+        maximumFractionChange = real("solver.max_fraction_change", 0.05)
+
+        let length = size[0]
+        let electrolyte = length - anodeThickness
+        pelletThickness = real("cell.pellet_thickness", electrolyte)
+        if !deck.failed("cell.anode_thickness", "grid.size", "grid"), anodeThickness >= length {
+            issues.append(deck.issue("cell.anode_thickness", String(format: "%g µm leaves no electrolyte in a domain %g µm long; it must be smaller than grid.size[0]",
+                                                                  anodeThickness * 1e6, length * 1e6)))
+        }
+        if deck.isSet("cell.pellet_thickness"), !deck.failed("cell.pellet_thickness"), pelletThickness < electrolyte * (1 - 1e-12) {
+            issues.append(deck.issue("cell.pellet_thickness", String(format: "%g µm is thinner than the simulated electrolyte (%g µm = grid.size[0] − cell.anode_thickness)",
+                                                                     pelletThickness * 1e6, electrolyte * 1e6)))
+        }
+        if abs(alphaAnodic + alphaCathodic - 1) > 1e-9 && !deck.failed("electrochemistry.alpha_anodic", "electrochemistry.alpha_cathodic", "electrochemistry") {
+            let path = deck.isSet("electrochemistry.alpha_cathodic") ? "electrochemistry.alpha_cathodic" : "electrochemistry.alpha_anodic"
+            issues.append(deck.issue(path, String(format: "alpha_anodic %.10g + alpha_cathodic %.10g = %.10g; they must add up to 1 (e.g. alpha_cathodic: %.10g)",
+                                                   alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
+        }
+        if mode == .potentiostatic && !deck.isSet("protocol.voltage") && !deck.failed("protocol.mode") {
+            issues.append(deck.issue("protocol.mode", "potentiostatic mode needs protocol.voltage (V, positive plates at x = 0)"))
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import LiPhaseGrid
+import LiPhaseSolvers
+
+/// What the counter electrode at x = Lx imposes (MODEL.md §4).
+public enum ElectrodeControl: Sendable, Equatable {
+    /// Ionic current density through the counter electrode, A/m²; positive plates Li at x = 0.
+    case galvanostatic(currentDensity: Double)
+    /// φ = φ_e = V at the counter electrode, φ_e = 0 at the anode collector.
+    case potentiostatic(voltage: Double)
+}
+
+/// The quasi-static charge balance of MODEL.md §4, solved every step:
+///
+///     −∇·(σ_i ∇φ)   =  q(η)      q = i(η)·a_c·δ_Γ,  η = φ_e − φ − U₀
+///     −∇·(σ_e ∇φ_e) = −q(η)
+///
+/// Newton on the Butler–Volmer term: linearised about the current iterate, q adds the
+/// non-negative reaction term k = a_c·δ_Γ·di/dη to each operator. The two potentials are solved
+/// in turn (ionic, then electronic with the updated η) until no cell changes by more than the
+/// tolerance. With galvanostatic control the ionic flux J enters at the counter electrode, so
+/// the Faradaic total equals J·area once the iteration converges.
+public final class CoupledPotentialSolve {
+    public let state: ElectrodepositionState
+    public var kinetics: ButlerVolmer
+    public var equilibriumPotential: Double
+    public var tolerance: Double
+    public var maximumIterations: Int
+    /// Galvanostatic: φ_e at the counter electrode, which equals φ there (an ideal reversible
+    /// electrode); carried between steps as the warm start.
+    public var counterElectrodePotential = 0.0
+
+    private let ionic: EllipticSolver
+    private let electronic: EllipticSolver
+    private let reaction: Field
+    private let source: Field
+    private let rightHandSide: Field
+    private let previous: Field
+
+    public struct Report: Sendable, Equatable {
+        public var newtonIterations = 0
+        public var linearIterations = 0
+        public var sweepEquivalents = 0.0
+        /// Σ q·V: net Faradaic current (A per metre of depth in 2-D), > 0 when stripping.
+        public var faradaicTotal = 0.0
+        /// Mean φ_e over the counter-electrode face, V.
+        public var counterElectrodePotential = 0.0
+        public var lastChange = 0.0
+        public init() {}
+    }
+
+    public init(state: ElectrodepositionState, kinetics: ButlerVolmer, equilibriumPotential: Double, tolerance: Double, maximumIterations: Int) throws {
+        self.state = state
+        self.kinetics = kinetics
+        self.equilibriumPotential = equilibriumPotential
+        self.tolerance = tolerance
+        self.maximumIterations = maximumIterations
+        ionic = try EllipticSolver(grid: state.grid)
+        electronic = try EllipticSolver(grid: state.grid)
+        reaction = state.grid.makeField("k", units: "S/m^3")
+        source = state.grid.makeField("s", units: "A/m^3")
+        rightHandSide = state.grid.makeField("b", units: "A")
+        previous = state.grid.makeField("previous", units: "V")
+    }
+
+    /// Area of the counter electrode (per metre of depth in 2-D).
+    public var electrodeArea: Double {
+        let g = state.grid.geometry
+        var area = 1.0
+        for axis in 1..<g.dimensions { area *= Double(g.cells[axis]) * g.spacing[axis] }
+        return area
+    }
+
+    /// η, q and k from the current potentials: q = A_r·i(η), k = A_r·di/dη.
+    private func updateKinetics() {
+        let layout = state.lithium.layout, n = layout.interior
+        let phi = UnsafePointer(state.ionicPotential.pointer), phiE = UnsafePointer(state.electronicPotential.pointer)
+        let area = UnsafePointer(state.reactiveArea.pointer)
+        let eta = state.overpotential.pointer, q = state.faradaicCurrent.pointer, k = reaction.pointer
+        for kk in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, kk)
+            for i in 0..<n.x {
+                let p = base &+ i
+                let overpotential = phiE[p] - phi[p] - equilibriumPotential
+                eta[p] = overpotential
+                let a = area[p]
+                q[p] = a > 0 ? a * kinetics.current(overpotential: overpotential) : 0
+                k[p] = a > 0 ? a * kinetics.slope(overpotential: overpotential) : 0
+            }
+        } }
+    }
+
+    /// source = sign·q + k·u_old: the right-hand side of one linearised block.
+    private func linearisedSource(sign: Double, around potential: Field) {
+        let layout = state.lithium.layout, n = layout.interior
+        let q = UnsafePointer(state.faradaicCurrent.pointer), k = UnsafePointer(reaction.pointer), u = UnsafePointer(potential.pointer)
+        let s = source.pointer
+        for kk in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, kk)
+            for i in 0..<n.x { let p = base &+ i; s[p] = sign * q[p] + k[p] * u[p] }
+        } }
+    }
+
+    /// Mean of φ on the counter-electrode face, extrapolated from the last cell with the flux.
+    private func counterElectrodeFace(flux: Double) -> Double {
+        let grid = state.grid, layout = state.lithium.layout
+        let last = grid.geometry.cells.x - 1, lowerX = grid.localBox.lower.x
+        let half = 0.5 * grid.geometry.spacing[0]
+        let phi = state.ionicPotential, sigma = state.ionicConductivity
+        let total = grid.reproducibleSum { tile in
+            guard lowerX + tile.upper.x - 1 == last else { return 0 }
+            let i = tile.upper.x - 1
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let p = layout.offset(i, j, k)
+                sum += phi.pointer[p] + half * flux / sigma.pointer[p]
+            } }
+            return sum
+        }
+        let faceCells = grid.geometry.cells.y * grid.geometry.cells.z
+        return total / Double(faceCells)
+    }
+
+    private func largestChange(_ field: Field) -> Double {
+        let layout = field.layout, n = layout.interior
+        let a = UnsafePointer(field.pointer), b = UnsafePointer(previous.pointer)
+        var largest = 0.0
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { largest = Swift.max(largest, abs(a[base &+ i] - b[base &+ i])) }
+        } }
+        return state.grid.communicator.max(largest)
+    }
+
+    /// A first Newton step from a poor start can move η by volts; limiting each update to
+    /// `maximumStep` keeps the exponentials in range and the iteration monotone.
+    private func limitUpdate(_ field: Field, change: Double, maximumStep: Double) {
+        guard change > maximumStep else { return }
+        let scale = maximumStep / change
+        let layout = field.layout, n = layout.interior
+        let a = field.pointer, b = UnsafePointer(previous.pointer)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { let p = base &+ i; a[p] = b[p] + scale * (a[p] - b[p]) }
+        } }
+    }
+
+    /// Solves for φ and φ_e (warm-started from their current values) and leaves η and q in the
+    /// state. Collective.
+    @discardableResult
+    public func solve(_ control: ElectrodeControl) throws -> Report {
+        var report = Report()
+        let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
+        var ionicWalls = BoundaryConditions.allPeriodic(), electronicWalls = BoundaryConditions.allPeriodic()
+        ionicWalls.lower[0] = .neumann(0)
+        electronicWalls.lower[0] = .dirichlet(0)
+        let maximumStep = 0.1
+        for iteration in 1...maximumIterations {
+            switch control {
+            case let .galvanostatic(currentDensity):
+                ionicWalls.upper[0] = .neumann(currentDensity)
+                electronicWalls.upper[0] = .dirichlet(counterElectrodePotential)
+            case let .potentiostatic(voltage):
+                ionicWalls.upper[0] = .dirichlet(voltage)
+                electronicWalls.upper[0] = .dirichlet(voltage)
+                counterElectrodePotential = voltage
+            }
+            updateKinetics()
+            linearisedSource(sign: 1, around: state.ionicPotential)
+            try ionic.setOperator(conductivity: state.ionicConductivity, reaction: reaction, boundaries: ionicWalls)
+            ionic.assembleRightHandSide(source: source, into: rightHandSide)
+            previous.copy(from: state.ionicPotential)
+            let ionicReport = try ionic.solve(state.ionicPotential, rightHandSide: rightHandSide, tolerance: linear)
+            var change = largestChange(state.ionicPotential)
+            limitUpdate(state.ionicPotential, change: change, maximumStep: maximumStep)
+
+            updateKinetics()
+            linearisedSource(sign: -1, around: state.electronicPotential)
+            try electronic.setOperator(conductivity: state.electronicConductivity, reaction: reaction, boundaries: electronicWalls)
+            electronic.assembleRightHandSide(source: source, into: rightHandSide)
+            previous.copy(from: state.electronicPotential)
+            let electronicReport = try electronic.solve(state.electronicPotential, rightHandSide: rightHandSide, tolerance: linear)
+            let electronicChange = largestChange(state.electronicPotential)
+            limitUpdate(state.electronicPotential, change: electronicChange, maximumStep: maximumStep)
+            change = Swift.max(change, electronicChange)
+
+            if case let .galvanostatic(currentDensity) = control {
+                let face = counterElectrodeFace(flux: currentDensity)
+                change = Swift.max(change, abs(face - counterElectrodePotential))
+                counterElectrodePotential = face
+            }
+            report.newtonIterations = iteration
+            report.linearIterations += ionicReport.iterations + electronicReport.iterations
+            report.sweepEquivalents += ionicReport.sweepEquivalents + electronicReport.sweepEquivalents
+            report.lastChange = change
+            if change <= tolerance { break }
+            if iteration == maximumIterations {
+                throw PotentialSolveFailure(iterations: iteration, change: change, tolerance: tolerance)
+            }
+        }
+        updateKinetics()
+        let volume = state.grid.geometry.cellVolume
+        let layout = state.lithium.layout, q = UnsafePointer(state.faradaicCurrent.pointer)
+        report.faradaicTotal = volume * state.grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x { sum += q[base &+ i] }
+            } }
+            return sum
+        }
+        report.counterElectrodePotential = counterElectrodePotential
+        return report
+    }
+}
+
+/// The Newton iteration for the potentials did not reach its tolerance.
+public struct PotentialSolveFailure: Error, CustomStringConvertible {
+    public let iterations: Int
+    public let change: Double
+    public let tolerance: Double
+    public var description: String {
+        "the coupled potential solve did not converge in \(iterations) Newton iterations (last change \(change) V, tolerance \(tolerance) V); raise solver.max_newton_iterations or solver.potential_tolerance, or reduce the current"
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import LiPhaseGrid
+import LiPhaseParallel
+
+/// Where plated Li goes and where stripped Li comes from (MODEL.md §5), with the column
+/// reservoir h_a behind the domain.
+///
+/// Per cell, the Faradaic Li volume fraction plated in dt is a = −(Ω/F)·q·dt. Plating fills, in
+/// order: void in the cell; electrolyte, where η < −η_pen (the Li displaces it: dendrite growth);
+/// then the column's reservoir (the anode thickens behind the contact). Stripping draws from the
+/// reservoir; what the reservoir cannot cover becomes void in the cell (an exhausted column).
+/// The supply law of MODEL.md §6 that limits stripping comes with the contact-loss model.
+public struct LithiumRouting {
+    public var molarVolume: Double
+    public var penetrationThreshold: Double
+
+    public init(molarVolume: Double, penetrationThreshold: Double) {
+        self.molarVolume = molarVolume
+        self.penetrationThreshold = penetrationThreshold
+    }
+
+    /// Column totals in fixed point (units of 2⁻⁷⁰ m ≈ 8.5e-22 m, far below double precision
+    /// of any h_a): integer sums are exact, so partial columns on different ranks add up to
+    /// the same bits in any order.
+    static let fixedPointScale = 0x1p70
+
+    public struct Outcome: Sendable, Equatable {
+        /// Li volume that could not be taken from a cell (stripping past ξ = 0), m³ per depth.
+        public var unsatisfied = 0.0
+        public var deficitToVoid = 0.0
+        public init() {}
+    }
+
+    /// `columns` sums per-column values over the ranks that share the column (an allreduce over
+    /// the x-line of the process grid); columns are local (j, k) pairs, j fastest.
+    public func apply(to state: ElectrodepositionState, dt: Double, columns reduce: ([Int64]) throws -> [Int64]) throws -> Outcome {
+        let grid = state.grid, layout = state.lithium.layout, n = layout.interior
+        let xi = state.lithium.pointer, v = state.void.pointer
+        let q = UnsafePointer(state.faradaicCurrent.pointer), eta = UnsafePointer(state.overpotential.pointer)
+        let reservoir = state.reservoir.pointer
+        let dx = grid.geometry.spacing[0]
+        let factor = -molarVolume / PhysicalConstants.faraday * dt
+        let columnCount = n.y * n.z
+        var plated = [Int64](repeating: 0, count: columnCount)
+        var demand = [Int64](repeating: 0, count: columnCount)
+        // Pass 1: plating into void and electrolyte, column totals of what is left and of demand.
+        for tile in grid.localTiles {
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                var toReservoir = 0.0, needed = 0.0
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x {
+                    let p = base &+ i
+                    var amount = factor * q[p]
+                    if amount > 0 {
+                        let intoVoid = Swift.min(amount, v[p])
+                        v[p] -= intoVoid
+                        xi[p] += intoVoid
+                        amount -= intoVoid
+                        if amount > 0 && eta[p] < -penetrationThreshold {
+                            let intoElectrolyte = Swift.min(amount, Swift.max(0, 1 - xi[p] - v[p]))
+                            xi[p] += intoElectrolyte
+                            amount -= intoElectrolyte
+                        }
+                        toReservoir += amount * dx
+                    } else if amount < 0 {
+                        needed -= amount * dx
+                    }
+                }
+                let column = j + n.y * k
+                plated[column] &+= Int64((toReservoir * Self.fixedPointScale).rounded())
+                demand[column] &+= Int64((needed * Self.fixedPointScale).rounded())
+            } }
+        }
+        let totals = try reduce(plated + demand)
+        // Pass 2: the reservoir covers what it can; the rest of each stripping cell's Li becomes void.
+        var outcome = Outcome()
+        let cellArea = grid.geometry.cellVolume / dx
+        for k in 0..<n.z { for j in 0..<n.y {
+            let column = j + n.y * k
+            let gained = Double(totals[column]) / Self.fixedPointScale
+            let wanted = Double(totals[columnCount + column]) / Self.fixedPointScale
+            let head = layout.offset(0, j, k)
+            let available = reservoir[head] + gained
+            let covered = Swift.min(wanted, available)
+            let share = wanted > 0 ? covered / wanted : 1
+            let remaining = available - covered
+            for i in 0..<n.x {
+                let p = head &+ i
+                reservoir[p] = remaining
+                let amount = factor * q[p]
+                guard amount < 0, share < 1 else { continue }
+                let deficit = -amount * (1 - share)
+                let taken = Swift.min(deficit, xi[p])
+                xi[p] -= taken
+                v[p] += taken
+                outcome.deficitToVoid += taken * dx * cellArea
+                outcome.unsatisfied += (deficit - taken) * dx * cellArea
+            }
+        } }
+        return outcome
+    }
+}

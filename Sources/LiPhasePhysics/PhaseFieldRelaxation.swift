@@ -1,0 +1,80 @@
+import LiPhaseGrid
+import LiPhaseParallel
+
+/// Mass-neutral Allen–Cahn relaxation of ξ (MODEL.md §5): keeps the diffuse interface at its
+/// width without moving Li:
+///
+///     ∂ξ/∂t = −L[W g′(ξ) − κ∇²ξ] + noise + λ·w(ξ),   w = 4ξ(1−ξ)
+///
+/// with one global Lagrange multiplier λ = −Σ(rate)/Σw, so Σξ is unchanged: w confines the
+/// correction to interfaces. The volume ξ gains or loses is taken from or given to the
+/// electrolyte and void of the cell in proportion to their fractions.
+public struct PhaseFieldRelaxation {
+    public var mobility: Double
+    public var gradientCoefficient: Double
+    public var barrierHeight: Double
+    /// Noise amplitude relative to L·W (a rate), confined to interfaces by w.
+    public var noise: Double
+    public var seed: UInt64
+
+    public init(mobility: Double, gradientCoefficient: Double, barrierHeight: Double, noise: Double, seed: UInt64) {
+        self.mobility = mobility
+        self.gradientCoefficient = gradientCoefficient
+        self.barrierHeight = barrierHeight
+        self.noise = noise
+        self.seed = seed
+    }
+
+    public func apply(to state: ElectrodepositionState, dt: Double, step: Int, work rate: Field) throws {
+        let grid = state.grid
+        try grid.refreshGhosts([state.lithium], conditions: [phaseFieldConditions(grid)])
+        let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
+        let xi = state.lithium.pointer, v = state.void.pointer, r = rate.pointer
+        let inverseH2 = (0..<dims).map { 1 / (grid.geometry.spacing[$0] * grid.geometry.spacing[$0]) }
+        let strides = (0..<dims).map { layout.stride($0) }
+        let l = mobility, w = barrierHeight, kappa = gradientCoefficient
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x {
+                let p = base &+ i
+                let c = xi[p]
+                var laplacian = 0.0
+                for axis in 0..<dims { laplacian += (xi[p &+ strides[axis]] + xi[p &- strides[axis]] - 2 * c) * inverseH2[axis] }
+                var value = -l * (w * 2 * c * (1 - c) * (1 - 2 * c) - kappa * laplacian)
+                if noise > 0 {
+                    value += noise * l * w * 4 * c * (1 - c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
+                }
+                r[p] = value
+            }
+        } }
+        let rateSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in r[p] } }
+        let weightSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in 4 * xi[p] * (1 - xi[p]) } }
+        let lambda = weightSum > 0 ? -rateSum / weightSum : 0
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x {
+                let p = base &+ i
+                let old = xi[p]
+                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda * 4 * old * (1 - old))))
+                let change = updated - old
+                xi[p] = updated
+                // The other phases make room (or take the space back) in proportion.
+                let solid = Swift.max(0, 1 - old - v[p]), other = solid + v[p]
+                if other > 0 {
+                    v[p] = Swift.max(0, v[p] - change * v[p] / other)
+                }
+                if xi[p] + v[p] > 1 { v[p] = 1 - xi[p] }
+            }
+        } }
+    }
+
+    @inline(__always)
+    static func sum(_ tile: LiPhaseParallel.Box, _ layout: LiPhaseParallel.GhostedLayout, _ value: (Int) -> Double) -> Double {
+        var total = 0.0
+        for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+            let base = layout.offset(0, j, k)
+            for i in tile.lower.x..<tile.upper.x { total += value(base &+ i) }
+        } }
+        return total
+    }
+}

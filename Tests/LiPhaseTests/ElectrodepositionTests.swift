@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+@testable import LiPhase
+import LiPhaseGrid
+@testable import LiPhaseIO
+import LiPhasePhysics
+
+/// Verification of the electrodeposition core (MODEL.md §11, issue "Electrodeposition core").
+final class ElectrodepositionTests: XCTestCase {
+    func run(_ deck: String, name: String = #function) throws -> Simulation {
+        let directory = scratchDirectory("ed-\(name)")
+        let text = deck + "\noutput:\n  directory: \(directory)\n  timeseries_every_steps: 1\n"
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: text, fileName: "\(name).yaml"))
+        let simulation = try Simulation(configuration: configuration, world: testWorld)
+        _ = try simulation.run()
+        return simulation
+    }
+
+    func value(_ simulation: Simulation, _ column: String) throws -> Double {
+        let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
+        let index = try XCTUnwrap(names.firstIndex(of: column), column)
+        return simulation.lastDiagnostics[index]
+    }
+
+    func model(_ simulation: Simulation) throws -> ElectrodepositionModel {
+        try XCTUnwrap(simulation.model as? ElectrodepositionModel)
+    }
+
+    /// Mean x of the ξ = ½ crossing over all columns (linear interpolation between centres).
+    func frontPosition(_ simulation: Simulation) throws -> Double {
+        let m = try model(simulation), xi = m.state.lithium, g = m.grid.geometry
+        var total = 0.0
+        for j in 0..<g.cells.y {
+            for i in 0..<(g.cells.x - 1) where xi[i, j, 0] >= 0.5 && xi[i + 1, j, 0] < 0.5 {
+                let fraction = (xi[i, j, 0] - 0.5) / (xi[i, j, 0] - xi[i + 1, j, 0])
+                total += g.centre(0, i) + fraction * g.spacing[0]
+                break
+            }
+        }
+        return total / Double(g.cells.y)
+    }
+
+    static let planar = """
+    model: electrodeposition
+    grid:
+      cells: [96, 4]
+      size: [48 um, 2 um]
+    cell:
+      anode_thickness: 8 um
+    """
+
+    /// Li that may displace the electrolyte (η_pen → 0: K_IC = 1e-9 MPa·m^½) moves a planar
+    /// front at J·Ω_Li/F: 4.839 µm per mAh/cm², here 5 mA/cm² for 20 min → 8.06 µm.
+    func frontDisplacement(interfaceCells: Int) throws -> Double {
+        let deck = Self.planar + """
+
+        electrolyte:
+          fracture_toughness: 1e-9
+        phase_field:
+          interface_cells: \(interfaceCells)
+        protocol:
+          current_density: 5 mA/cm2
+        time:
+          end: 20 min
+        """
+        let start = try frontPosition(Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck + "\noutput:\n  directory: \(scratchDirectory("front0-\(interfaceCells)"))\n", fileName: "f.yaml")), world: testWorld))
+        let end = try frontPosition(run(deck, name: "front-\(interfaceCells)"))
+        return end - start
+    }
+
+    func testPlanarFrontSpeedIsJOmegaOverF() throws {
+        let expected = 50.0 * 12.97e-6 / 96485.33212 * 1200
+        XCTAssertEqual(expected * 1e6, 8.065, accuracy: 0.001)
+        let measured = try frontDisplacement(interfaceCells: 4)
+        print(String(format: "front displacement %.5f µm, expected %.5f µm (%+.3f %%)", measured * 1e6, expected * 1e6, 100 * (measured / expected - 1)))
+        XCTAssertEqual(measured, expected, accuracy: 0.01 * expected)
+    }
+
+    func testFrontSpeedDoesNotDependOnTheInterfaceWidth() throws {
+        let speeds = try [3, 4, 6].map { try frontDisplacement(interfaceCells: $0) }
+        print("front displacement for ℓ = 3, 4, 6 cells: \(speeds.map { String(format: "%.5f µm", $0 * 1e6) })")
+        for speed in speeds { XCTAssertEqual(speed, speeds[1], accuracy: 0.01 * speeds[1], "\(speeds)") }
+    }
+
+    /// In the bulk electrolyte the ionic potential is linear: Δφ = J·d/σ_g between two centres.
+    func testOhmicDropOfTheElectrolyteIsJLOverSigma() throws {
+        let simulation = try run(Self.planar + "\nprotocol:\n  current_density: 2 mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n")
+        let m = try model(simulation), phi = m.state.ionicPotential, g = m.grid.geometry
+        let (i1, i2) = (40, 90)
+        let distance = Double(i2 - i1) * g.spacing[0]
+        let expected = 20.0 * distance / 0.1        // 2 mA/cm² = 20 A/m², σ_g = 1e-3 S/cm = 0.1 S/m
+        XCTAssertEqual(phi[i2, 1, 0] - phi[i1, 1, 0], expected, accuracy: 0.005 * expected)
+    }
+
+    /// A thicker pellet adds exactly J·ΔL/σ_g to the cell voltage: 1 mA/cm² through 500 µm more
+    /// of 1e-3 S/cm is 50 mV.
+    func testSeriesResistanceOfThePelletBeyondTheDomain() throws {
+        let protocolAndTime = "\nprotocol:\n  current_density: 1 mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
+        let thin = try value(run(Self.planar + protocolAndTime, name: "thin"), "cell_voltage_V")
+        let thickDeck = Self.planar.replacingOccurrences(of: "  anode_thickness: 8 um", with: "  anode_thickness: 8 um\n  pellet_thickness: 540 um") + protocolAndTime
+        let thick = try value(run(thickDeck, name: "thick"), "cell_voltage_V")
+        XCTAssertEqual(thick - thin, 10 * 500e-6 / 0.1, accuracy: 1e-9)
+    }
+
+    /// The current-weighted overpotential of a planar interface is the inverted Butler–Volmer
+    /// relation at the applied current. σ_g = 1 S/cm keeps the ohmic spread across the diffuse
+    /// interface (J·ℓ/σ) below 0.1 % of η.
+    func testPlanarOverpotentialMatchesInvertedButlerVolmer() throws {
+        let kinetics = ButlerVolmer(exchangeCurrentDensity: ButlerVolmer.exchangeCurrentDensity(chargeTransferResistance: 2e-4, temperature: 298.15), temperature: 298.15)
+        for current in [0.5, 5, 50, -0.5, -5, -50] {
+            let deck = Self.planar + "\nelectrolyte:\n  ionic_conductivity: 1\nprotocol:\n  current_density: \(current) mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
+            let simulation = try run(deck, name: "bv\(current)")
+            let measured = try value(simulation, "mean_overpotential_V")
+            // Positive current plates: the reaction current is −J.
+            let expected = kinetics.overpotential(forCurrent: -current * 10)
+            print(String(format: "J = %+.1f mA/cm²: η = %.6f mV, inverted BV %.6f mV (%+.3f %%)", current, measured * 1e3, expected * 1e3, 100 * (measured / expected - 1)))
+            XCTAssertEqual(measured, expected, accuracy: 0.01 * abs(expected), "J = \(current) mA/cm²")
+        }
+    }
+
+    /// With no Li in the domain, the electrolyte is a resistor between the collector (φ_e = 0)
+    /// and the counter electrode (φ_e = V): the leakage is V·σ_e/L.
+    func testElectronicLeakageThroughAnElectrolyteSlab() throws {
+        let deck = """
+        model: electrodeposition
+        grid:
+          cells: [64, 4]
+          size: [32 um, 2 um]
+        cell:
+          anode_thickness: 0
+          reservoir_thickness: 0
+        protocol:
+          mode: potentiostatic
+          voltage: 0.2
+        time:
+          end: 1
+          max_steps: 1
+        """
+        let leakage = try value(run(deck), "electronic_current_density_mA_cm2") * 10
+        let expected = 0.2 * 1e-6 / 32e-6          // σ_e = 1e-8 S/cm = 1e-6 S/m
+        print(String(format: "leakage %.6e A/m², V·σ_e/L = %.6e A/m²", leakage, expected))
+        XCTAssertEqual(leakage, expected, accuracy: 0.01 * expected)
+    }
+
+    /// σ_Li is capped for the solver; doubling the cap must not move the cell voltage (< 0.1 %).
+    func testDoublingTheLithiumCapDoesNotChangeTheVoltage() throws {
+        let base = Self.planar + "\nprotocol:\n  current_density: 1 mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
+        let capped = try value(run(base + "lithium:\n  conductivity_cap: 1e4\n", name: "cap1"), "cell_voltage_V")
+        let doubled = try value(run(base + "lithium:\n  conductivity_cap: 2e4\n", name: "cap2"), "cell_voltage_V")
+        print(String(format: "cell voltage %.9f V with the cap, %.9f V doubled (%.2e relative)", capped, doubled, abs(doubled / capped - 1)))
+        XCTAssertEqual(doubled, capped, accuracy: 1e-3 * abs(capped))
+    }
+}
