@@ -199,7 +199,9 @@ public final class HDF5File {
         let dataset = H5Dcreate2(id, name, type, fileSpace, liphase_h5p_default(), liphase_h5p_default(), liphase_h5p_default())
         guard dataset >= 0 else { throw HDF5Error("cannot create dataset \(name) in \(path)") }
         defer { H5Dclose(dataset) }
-        if !communicator.isRoot || count == 0 { H5Sselect_none(fileSpace) }
+        // An empty dataset exists but holds nothing to write.
+        if count == 0 { return }
+        if !communicator.isRoot { H5Sselect_none(fileSpace) }
         let memoryCount = communicator.isRoot ? count : 0
         var memoryShape = [hsize_t(memoryCount)]
         let memorySpace = H5Screate_simple(1, &memoryShape, nil)
@@ -235,6 +237,7 @@ public final class HDF5File {
         let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D, found shape \(shape)") }
         var values = [T](repeating: zero, count: shape[0])
+        if values.isEmpty { return values }
         try readAll(name, memoryType: memoryType) { read in values.withUnsafeMutableBytes { read($0.baseAddress) } }
         return values
     }
@@ -243,6 +246,7 @@ public final class HDF5File {
         let shape = try replicatedShape(name)
         guard shape.count == 1 else { throw HDF5Error("dataset \(name) in \(path) should be 1-D text, found shape \(shape)") }
         var bytes = [Int8](repeating: 0, count: shape[0])
+        if bytes.isEmpty { return "" }
         try readAll(name, memoryType: liphase_h5t_native_schar()) { read in bytes.withUnsafeMutableBytes { read($0.baseAddress) } }
         return String(decoding: bytes.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

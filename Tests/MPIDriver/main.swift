@@ -291,6 +291,71 @@ test("restart on a different rank count: a 1-rank checkpoint continues on \(worl
     }
 }
 
+func dendriteDeck(steps: Int, directory: String) -> String {
+    """
+    model: electrodeposition
+    grid:
+      cells: [64, 32]
+      size: [32 um, 16 um]
+    cell:
+      anode_thickness: 6 um
+    electrolyte:
+      fracture_toughness: 0.05
+    phase_field:
+      noise: 0.5
+      seed: 7
+    protocol:
+      mode: cycle
+      current_density: 10 mA/cm2
+      half_cycle: 40
+    time:
+      end: 5 min
+      max_steps: \(steps)
+    output:
+      directory: \(directory)
+      every_time: 30
+      timeseries_every_steps: 5
+    """
+}
+
+/// Compares every state field of two checkpoints on rank 0.
+func compareCheckpoints(_ a: String?, _ b: String?, cells: Index3, fields: [String]) throws {
+    guard world.isRoot else { return }
+    guard let a, let b else { expect(false, "missing checkpoint"); return }
+    for name in fields {
+        let x = try readGlobal(a, dataset: "/fields/\(name)", cells: cells, dimensions: 2)
+        let y = try readGlobal(b, dataset: "/fields/\(name)", cells: cells, dimensions: 2)
+        let differing = zip(x, y).filter { $0.bitPattern != $1.bitPattern }.count
+        expect(differing == 0, "\(name): \(differing) of \(x.count) cells differ")
+    }
+}
+
+let electrodepositionFields = ["xi", "void", "phi", "phi_e", "reservoir"]
+
+test("electrodeposition with noise and cycling: \(world.size) ranks give bit-identical fields to 1 rank") {
+    let steps = 120
+    let many = try run(dendriteDeck(steps: steps, directory: directory("ed-np\(world.size)")), on: world)
+    var single: Simulation? = nil
+    if world.isRoot { single = try run(dendriteDeck(steps: steps, directory: directory("ed-np1-ref")), on: solo) }
+    try compareCheckpoints(many.lastCheckpointPath, single?.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
+    if world.isRoot, let single {
+        expect(many.progress.time == single.progress.time, "time \(many.progress.time) vs \(single.progress.time)")
+        print("  \(steps) steps to t = \(many.progress.time) s; inventory imbalance \(many.lastDiagnostics[8]), charge imbalance \(many.lastDiagnostics[9])")
+    }
+}
+
+test("electrodeposition restart: 60 + 60 steps equal 120 steps, bit for bit (\(world.size) ranks)") {
+    let straight = try run(dendriteDeck(steps: 120, directory: directory("ed-straight-np\(world.size)")), on: world)
+    let first = try run(dendriteDeck(steps: 60, directory: directory("ed-halves-np\(world.size)")), on: world)
+    let resumed = try run(dendriteDeck(steps: 120, directory: directory("ed-halves-np\(world.size)")), on: world, restart: first.lastCheckpointPath)
+    expect(resumed.progress.step == straight.progress.step && resumed.progress.time == straight.progress.time,
+           "progress differs: \(resumed.progress.step)/\(resumed.progress.time) vs \(straight.progress.step)/\(straight.progress.time)")
+    try compareCheckpoints(straight.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
+    if world.isRoot {
+        expect(straight.lastDiagnostics.dropFirst(4) == resumed.lastDiagnostics.dropFirst(4), "diagnostics differ after restart")
+    }
+}
+
 if world.size == 2 {
     // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
     test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {
