@@ -375,18 +375,18 @@ private struct Walker {
         if !section.isEmpty, DeckSchema.isSection(key) {
             return "'\(key)' is a top-level section; move it out of '\(section)'"
         }
-        if let near = DeckParser.closest(to: key, among: siblings) {
-            let full = section.isEmpty ? near : "\(section).\(near)"
-            // The typo explains the missing key; do not report that too.
-            redirected.insert(full)
-            return "unknown key; did you mean '\(full)'?"
-        }
-        // The right name in the wrong section: "cells" at top level → "grid.cells".
+        // The right name in the wrong section (checked first: an exact name beats a near one): "cells" at top level → "grid.cells".
         let elsewhere = DeckSchema.keys.map(\.path).filter { $0.split(separator: ".").last.map(String.init) == key }
         if let first = elsewhere.first {
             redirected.insert(first)
             let home = first.split(separator: ".").dropLast().joined(separator: ".")
             return home.isEmpty ? "belongs at the top level (\(first)), not inside '\(section)'" : "belongs in the '\(home)' section (\(first))"
+        }
+        if let near = DeckParser.closest(to: key, among: siblings) {
+            let full = section.isEmpty ? near : "\(section).\(near)"
+            // The typo explains the missing key; do not report that too.
+            redirected.insert(full)
+            return "unknown key; did you mean '\(full)'?"
         }
         let place = section.isEmpty ? "at the top level" : "in '\(section)'"
         return "unknown key; allowed \(place): \(siblings.joined(separator: ", "))"

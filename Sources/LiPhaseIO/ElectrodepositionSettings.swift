@@ -80,11 +80,11 @@ public struct ElectrodepositionSettings: Sendable {
         let length = size[0]
         let electrolyte = length - anodeThickness
         pelletThickness = real("cell.pellet_thickness", electrolyte)
-        if !deck.failed("cell.anode_thickness", "grid.size", "grid"), anodeThickness >= length {
+        if deck.isSet("grid.size"), !deck.failed("cell.anode_thickness", "grid.size", "grid"), anodeThickness >= length {
             issues.append(deck.issue("cell.anode_thickness", String(format: "%g µm leaves no electrolyte in a domain %g µm long; it must be smaller than grid.size[0]",
                                                                   anodeThickness * 1e6, length * 1e6)))
         }
-        if deck.isSet("cell.pellet_thickness"), !deck.failed("cell.pellet_thickness"), pelletThickness < electrolyte * (1 - 1e-12) {
+        if deck.isSet("cell.pellet_thickness"), deck.isSet("grid.size"), !deck.failed("cell.pellet_thickness", "grid.size"), pelletThickness < electrolyte * (1 - 1e-12) {
             issues.append(deck.issue("cell.pellet_thickness", String(format: "%g µm is thinner than the simulated electrolyte (%g µm = grid.size[0] − cell.anode_thickness)",
                                                                      pelletThickness * 1e6, electrolyte * 1e6)))
         }

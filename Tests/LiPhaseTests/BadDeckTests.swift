@@ -84,7 +84,7 @@ final class BadDeckTests: XCTestCase {
             time:
               end: 8
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: checkpoint, electrochemistry, grid, model, output, temperature, time"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: cell, checkpoint, electrochemistry, electrolyte, grid, lithium, model, output, phase_field, protocol, solver, temperature, time"])
     }
 
     func testNonScalarKeyIsRejected() {
@@ -142,7 +142,7 @@ final class BadDeckTests: XCTestCase {
     func testAllMissingRequiredKeysAreReportedTogether() {
         let deck = "temperature: 25\n"
         XCTAssertEqual(problems(deck), [
-            "bad.yaml: model: required key is missing; expected one of 'pfhub_7a'",
+            "bad.yaml: model: required key is missing; expected one of 'pfhub_7a', 'electrodeposition'",
             "bad.yaml: grid.cells: required key is missing; expected a list of 2 to 3 integers; each 2 ≤ value ≤ 1048576",
             "bad.yaml: time.end: required key is missing; expected a time in s (or a string with one of s, ms, min, h); allowed 0 < value ≤ 1e+12 s",
         ])
@@ -167,7 +167,7 @@ final class BadDeckTests: XCTestCase {
             time:
               end: 8
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:1: model: unknown model 'cahn_hilliard'; expected one of 'pfhub_7a'"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:1: model: unknown model 'cahn_hilliard'; expected one of 'pfhub_7a', 'electrodeposition'"])
     }
 
     // MARK: Numbers, ranges and units
@@ -526,29 +526,31 @@ final class BadDeckTests: XCTestCase {
 
     func testTransferCoefficientsNotSummingToOne() {
         let deck = """
-            model: pfhub_7a
+            model: electrodeposition
             grid:
               cells: [128, 64]
+              size: [64 um, 32 um]
             time:
               end: 8
             electrochemistry:
               alpha_anodic: 0.3
               alpha_cathodic: 0.6
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:8: electrochemistry.alpha_cathodic: alpha_anodic 0.3 + alpha_cathodic 0.6 = 0.9; they must add up to 1 (e.g. alpha_cathodic: 0.7)"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:9: electrochemistry.alpha_cathodic: alpha_anodic 0.3 + alpha_cathodic 0.6 = 0.9; they must add up to 1 (e.g. alpha_cathodic: 0.7)"])
     }
 
     func testAnodicCoefficientAloneNotSummingToOneWithDefault() {
         let deck = """
-            model: pfhub_7a
+            model: electrodeposition
             grid:
               cells: [128, 64]
+              size: [64 um, 32 um]
             time:
               end: 8
             electrochemistry:
               alpha_anodic: 0.7
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:7: electrochemistry.alpha_anodic: alpha_anodic 0.7 + alpha_cathodic 0.5 = 1.2; they must add up to 1 (e.g. alpha_cathodic: 0.3)"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:8: electrochemistry.alpha_anodic: alpha_anodic 0.7 + alpha_cathodic 0.5 = 1.2; they must add up to 1 (e.g. alpha_cathodic: 0.3)"])
     }
 
     func testMinimumStepNotBelowMaximumStep() {
@@ -636,18 +638,69 @@ final class BadDeckTests: XCTestCase {
     }
 
     /// A check that involves a rejected value is skipped: only the value itself is reported.
-    func testCrossKeyCheckSkippedWhenItsOwnValueIsBad() {
+    func testElectrodepositionKeysAreRefusedForTheBenchmark() {
         let deck = """
             model: pfhub_7a
             grid:
               cells: [128, 64]
             time:
               end: 8
+            protocol:
+              current_density: 1 mA/cm2
+            """
+        XCTAssertEqual(problems(deck), ["bad.yaml:7: protocol.current_density: is read only by model 'electrodeposition'; pfhub_7a has no 'protocol' section"])
+    }
+
+    func testElectrodepositionNeedsTheDomainSize() {
+        let deck = """
+            model: electrodeposition
+            grid:
+              cells: [128, 64]
+            time:
+              end: 8
+            """
+        XCTAssertEqual(problems(deck), ["bad.yaml:2: grid: model 'electrodeposition' needs grid.size (domain extent per axis, e.g. [50 um, 25 um])"])
+    }
+
+    func testElectrodepositionCellsMustBeSquare() {
+        let deck = """
+            model: electrodeposition
+            grid:
+              cells: [128, 64]
+              size: [64 um, 64 um]
+            time:
+              end: 8
+            """
+        XCTAssertEqual(problems(deck), ["bad.yaml:3: grid.cells: gives cells of 0.5 × 1 µm; cells must be square (cubic) to 1 %: adjust grid.cells or grid.size"])
+    }
+
+    func testAnodeThickerThanTheDomain() {
+        let deck = """
+            model: electrodeposition
+            grid:
+              cells: [64, 32]
+              size: [32 um, 16 um]
+            cell:
+              anode_thickness: 40 um
+            time:
+              end: 8
+            """
+        XCTAssertEqual(problems(deck), ["bad.yaml:6: cell.anode_thickness: 40 µm leaves no electrolyte in a domain 32 µm long; it must be smaller than grid.size[0]"])
+    }
+
+    func testCrossKeyCheckSkippedWhenItsOwnValueIsBad() {
+        let deck = """
+            model: electrodeposition
+            grid:
+              cells: [128, 64]
+              size: [64 um, 32 um]
+            time:
+              end: 8
             electrochemistry:
               alpha_anodic: 1.5
               alpha_cathodic: 0.6
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:7: electrochemistry.alpha_anodic: 1.5 is out of range; allowed 0 < value < 1"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:8: electrochemistry.alpha_anodic: 1.5 is out of range; allowed 0 < value < 1"])
     }
 
     // MARK: Duplicate keys
