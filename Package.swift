@@ -30,6 +30,7 @@ let package = Package(
             "LiPhase", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseSolvers"], path: "Tests/MPIDriver"),
+        .executableTarget(name: "liphase-bench", dependencies: ["LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"], path: "Benchmarks/Harness"),
         .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase"]),
     ],
     swiftLanguageModes: [.v5]

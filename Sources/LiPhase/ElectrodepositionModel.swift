@@ -15,6 +15,9 @@ public final class ElectrodepositionModel: SimulationModel {
     private let potentials: CoupledPotentialSolve
     private let routing: LithiumRouting
     private let relaxation: PhaseFieldRelaxation
+    private let transport: NernstPlanckTransport
+    private let diffusivity: Field
+    private let ionSource: Field
     private let columns: Communicator
     private let work: Field
 
@@ -38,12 +41,20 @@ public final class ElectrodepositionModel: SimulationModel {
         let geometry = GridGeometry(dimensions: configuration.dimensions, cells: configuration.cells, spacing: configuration.spacing)
         grid = try DistributedGrid(geometry: geometry, conditions: phaseFieldConditions(dimensions: configuration.dimensions), world: world)
         state = ElectrodepositionState(grid: grid)
-        properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
-                                    electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
-                                    lithium: parameters.lithiumConductivity)
+        var properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
+                                        electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
+                                        lithium: parameters.lithiumConductivity)
+        properties.binary = settings.binaryElectrolyte
+        self.properties = properties
         potentials = try CoupledPotentialSolve(state: state, kinetics: parameters.kinetics, equilibriumPotential: parameters.equilibriumPotential,
                                                tolerance: settings.potentialTolerance, maximumIterations: settings.maximumNewtonIterations)
-        routing = LithiumRouting(molarVolume: parameters.molarVolume, penetrationThreshold: parameters.penetrationThreshold)
+        potentials.concentrationDependent = settings.binaryElectrolyte
+        var routing = LithiumRouting(molarVolume: parameters.molarVolume, penetrationThreshold: parameters.penetrationThreshold)
+        routing.freeGrowth = settings.binaryElectrolyte
+        self.routing = routing
+        transport = NernstPlanckTransport(inverseThermalVoltage: PhysicalConstants.inverseThermalVoltage(temperature: configuration.temperature))
+        diffusivity = grid.makeField("diffusivity", units: "m^2/s")
+        ionSource = grid.makeField("ion_source", units: "1/s")
         relaxation = PhaseFieldRelaxation(mobility: parameters.mobility, gradientCoefficient: parameters.phaseField.gradientCoefficient,
                                           barrierHeight: parameters.phaseField.barrierHeight, noise: settings.noise, seed: settings.seed)
         // Ranks that share lateral columns (same y, z block) reduce the reservoir together.
@@ -52,7 +63,9 @@ public final class ElectrodepositionModel: SimulationModel {
         work = grid.makeField("work", units: "")
     }
 
-    public var stateFields: [Field] { [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] }
+    public var stateFields: [Field] {
+        [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] + (settings.binaryElectrolyte ? [state.concentration] : [])
+    }
     public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent] }
 
     public var diagnosticNames: [String] {
@@ -135,8 +148,32 @@ public final class ElectrodepositionModel: SimulationModel {
         cachedStableStep = nil
         chargePassed += lastSolve.faradaicTotal * dt
         lastRouting = try routing.apply(to: state, dt: dt) { values in self.columns.sum(values) }
+        if settings.binaryElectrolyte { try transportIons(dt: dt) }
         try relaxation.apply(to: state, dt: dt, step: step, work: work)
         step += 1
+    }
+
+    /// Binary mode: Li⁺ drifts and diffuses (D = s·D_l, floored in Li and void), stripping
+    /// releases q/(F·c₀) per second and plating consumes it; c̃ = 1 at the counter electrode.
+    private func transportIons(dt: Double) throws {
+        let layout = state.lithium.layout, n = layout.interior
+        let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer), q = UnsafePointer(state.faradaicCurrent.pointer)
+        let d = diffusivity.pointer, source = ionSource.pointer
+        let bulk = settings.diffusivity, floor = settings.conductivityFloor * settings.diffusivity
+        let perCharge = 1 / (PhysicalConstants.faraday * settings.bulkConcentration)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x {
+                let p = base &+ i
+                let solid = max(0, 1 - xi[p] - v[p])
+                d[p] = solid * bulk + (1 - solid) * floor
+                source[p] = q[p] * perCharge
+            }
+        } }
+        var conditions = phaseFieldConditions(dimensions: grid.geometry.dimensions)
+        conditions.upper[0] = .dirichlet(1)
+        try transport.advance(concentration: state.concentration, potential: state.ionicPotential, diffusivity: diffusivity, source: ionSource,
+                              dt: dt, grid: grid, conditions: conditions, work: work)
     }
 
     // MARK: Diagnostics

@@ -2,6 +2,11 @@
 public struct ElectrodepositionSettings: Sendable {
     public enum Mode: String, Sendable { case galvanostatic, potentiostatic, cycle }
 
+    /// Binary electrolyte (MODEL.md §7) instead of a single-ion solid.
+    public var binaryElectrolyte: Bool
+    public var bulkConcentration: Double            // c₀, mol/m³
+    public var diffusivity: Double                  // m²/s
+
     public var anodeThickness: Double
     public var reservoirThickness: Double
     /// Total electrolyte thickness L_SE (≥ the simulated electrolyte).
@@ -46,6 +51,9 @@ public struct ElectrodepositionSettings: Sendable {
 
     init(deck: Deck, size: [Double], issues: inout [DeckIssue]) {
         func real(_ path: String, _ fallback: Double) -> Double { deck.real(path) ?? fallback }
+        binaryElectrolyte = deck.text("electrolyte.kind") == "binary"
+        bulkConcentration = real("electrolyte.concentration", 1000)
+        diffusivity = real("electrolyte.diffusivity", 3.18e-10)
         anodeThickness = real("cell.anode_thickness", 5e-6)
         reservoirThickness = real("cell.reservoir_thickness", 20e-6)
         ionicConductivity = real("electrolyte.ionic_conductivity", 0.1)

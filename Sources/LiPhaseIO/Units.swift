@@ -4,7 +4,7 @@ import Foundation
 /// and the other spellings accepted in a "value unit" string. Everything is converted to SI.
 public enum Quantity: String, Sendable, CaseIterable {
     case dimensionless, length, time, temperature, currentDensity, areaResistance
-    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume, fractureToughness
+    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume, fractureToughness, concentration
 
     /// The unit a bare number is taken in (MODEL.md §0) and in which ranges are stated.
     public var unit: String {
@@ -23,6 +23,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .diffusivity: return "cm²/s"
         case .molarVolume: return "cm³/mol"
         case .fractureToughness: return "MPa·m^½"
+        case .concentration: return "mol/L"
         }
     }
 
@@ -42,6 +43,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .diffusivity: return "diffusivity"
         case .molarVolume: return "molar volume"
         case .fractureToughness: return "fracture toughness"
+        case .concentration: return "concentration"
         }
     }
 
@@ -62,6 +64,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .diffusivity: return [(["cm2/s"], 1e-4, 0), (["m2/s"], 1, 0)]
         case .molarVolume: return [(["cm3/mol"], 1e-6, 0), (["m3/mol"], 1, 0)]
         case .fractureToughness: return [(["mpam0.5", "mpam1/2", "mpam½", "mpasqrt(m)"], 1e6, 0), (["pam0.5", "pam1/2", "pam½"], 1, 0)]
+        case .concentration: return [(["mol/l", "m"], 1000, 0), (["mol/m3"], 1, 0), (["mmol/l", "mm"], 1, 0)]
         }
     }
 
@@ -82,6 +85,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .diffusivity: return ["cm2/s", "m2/s"]
         case .molarVolume: return ["cm3/mol", "m3/mol"]
         case .fractureToughness: return ["MPa*m^0.5", "Pa*m^0.5"]
+        case .concentration: return ["mol/L", "M", "mol/m3", "mM"]
         }
     }
 

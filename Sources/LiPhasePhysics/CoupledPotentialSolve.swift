@@ -28,6 +28,8 @@ public final class CoupledPotentialSolve {
     /// Galvanostatic: φ_e at the counter electrode, which equals φ there (an ideal reversible
     /// electrode); carried between steps as the warm start.
     public var counterElectrodePotential = 0.0
+    /// Binary mode: the cathodic branch is multiplied by c̃ (MODEL.md §7).
+    public var concentrationDependent = false
 
     private let ionic: EllipticSolver
     private let electronic: EllipticSolver
@@ -76,15 +78,16 @@ public final class CoupledPotentialSolve {
         let phi = UnsafePointer(state.ionicPotential.pointer), phiE = UnsafePointer(state.electronicPotential.pointer)
         let area = UnsafePointer(state.reactiveArea.pointer)
         let eta = state.overpotential.pointer, q = state.faradaicCurrent.pointer, k = reaction.pointer
+        let concentration = UnsafePointer(state.concentration.pointer), useConcentration = concentrationDependent
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
                 let p = base &+ i
                 let overpotential = phiE[p] - phi[p] - equilibriumPotential
                 eta[p] = overpotential
-                let a = area[p]
-                q[p] = a > 0 ? a * kinetics.current(overpotential: overpotential) : 0
-                k[p] = a > 0 ? a * kinetics.slope(overpotential: overpotential) : 0
+                let a = area[p], c = useConcentration ? Swift.max(concentration[p], 0) : 1
+                q[p] = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
+                k[p] = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
             }
         } }
     }

@@ -13,6 +13,9 @@ import LiPhaseParallel
 public struct LithiumRouting {
     public var molarVolume: Double
     public var penetrationThreshold: Double
+    /// Binary-electrolyte mode (MODEL.md §7): Li grows freely into the electrolyte and dissolves
+    /// back into it; the reservoir only takes plating that finds no room.
+    public var freeGrowth = false
 
     public init(molarVolume: Double, penetrationThreshold: Double) {
         self.molarVolume = molarVolume
@@ -56,13 +59,19 @@ public struct LithiumRouting {
                         v[p] -= intoVoid
                         xi[p] += intoVoid
                         amount -= intoVoid
-                        if amount > 0 && eta[p] < -penetrationThreshold {
+                        if amount > 0 && (freeGrowth || eta[p] < -penetrationThreshold) {
                             let intoElectrolyte = Swift.min(amount, Swift.max(0, 1 - xi[p] - v[p]))
                             xi[p] += intoElectrolyte
                             amount -= intoElectrolyte
                         }
                         toReservoir += amount * dx
                     } else if amount < 0 {
+                        if freeGrowth {
+                            // Dissolution: the Li volume returns to the electrolyte in the cell.
+                            let dissolved = Swift.min(-amount, xi[p])
+                            xi[p] -= dissolved
+                            amount += dissolved
+                        }
                         needed -= amount * dx
                     }
                 }
@@ -88,7 +97,7 @@ public struct LithiumRouting {
                 let p = head &+ i
                 reservoir[p] = remaining
                 let amount = factor * q[p]
-                guard amount < 0, share < 1 else { continue }
+                guard amount < 0, share < 1, !freeGrowth else { continue }
                 let deficit = -amount * (1 - share)
                 let taken = Swift.min(deficit, xi[p])
                 xi[p] -= taken

@@ -7,6 +7,9 @@ public struct PropertyUpdate {
     public var electronicElectrolyte: Double
     public var electronicFloor: Double
     public var lithium: Double
+    /// Binary mode: σ_i scales with c̃ (dilute solution), and so must the diffusivity field.
+    public var binary = false
+    public var electrolyteDiffusivity = 0.0
 
     public init(ionicElectrolyte: Double, ionicFloor: Double, electronicElectrolyte: Double, electronicFloor: Double, lithium: Double) {
         self.ionicElectrolyte = ionicElectrolyte
@@ -31,7 +34,8 @@ public struct PropertyUpdate {
             for i in 0..<n.x {
                 let p = base &+ i
                 let li = xi[p], vo = v[p]
-                sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionicElectrolyte, floor: ionicFloor)
+                let ionicScale = binary ? Swift.max(state.concentration.pointer[p], 0) : 1
+                sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionicElectrolyte * ionicScale, floor: ionicFloor)
                 sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronicElectrolyte, floor: electronicFloor)
                 var gradient2 = 0.0
                 for axis in 0..<dims {

@@ -224,6 +224,13 @@ public final class EllipticSolver {
         }
     }
 
+    /// y = L x on the finest grid (one variable-coefficient sweep: the unit of solver work).
+    public func applyOperator(_ x: Field, into y: Field) throws {
+        let fine = levels[0]
+        try fine.exchange(x)
+        fine.applyOperator(x, into: y, subtractingFrom: nil)
+    }
+
     // MARK: Solve
 
     private func cycle(_ index: Int) throws {

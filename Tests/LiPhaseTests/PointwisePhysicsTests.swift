@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import LiPhasePhysics
+import LiPhaseGrid
+import LiPhaseParallel
 
 final class ButlerVolmerTests: XCTestCase {
     let kinetics = ButlerVolmer(exchangeCurrentDensity: ButlerVolmer.exchangeCurrentDensity(chargeTransferResistance: 2e-4, temperature: 298.15),
@@ -94,5 +96,46 @@ final class MaterialLawTests: XCTestCase {
         XCTAssertEqual(ConductivityLaws.cappedLithium(1.1e7, largestOutside: 1e-4, capFactor: 1e6), 100)
         XCTAssertEqual(ConductivityLaws.contactShare(li: 0.5, void: 0.25), 0.5)
         XCTAssertEqual(ConductivityLaws.contactShare(li: 1, void: 0), 1)
+    }
+}
+
+final class NernstPlanckTests: XCTestCase {
+    /// MODEL.md §7: with no current, c̃ relaxes to exp(−f·Δφ). A 1-D column holds a fixed,
+    /// nonlinear potential (0.1 V across, curved) between no-flux walls; the steady c̃ must
+    /// follow the Nernst distribution cell by cell to 1e-4, and the total amount of Li⁺ is conserved.
+    func testNernstEquilibriumWithoutCurrent() throws {
+        let n = 40, h = 1e-6
+        let walls = BoundaryConditions(lower: [.neumann(0), .periodic, .periodic], upper: [.neumann(0), .periodic, .periodic])
+        let grid = try DistributedGrid(geometry: GridGeometry(dimensions: 2, cells: Index3(n, 2, 1), spacing: [h, h, 1]), conditions: walls, world: testWorld)
+        let c = grid.makeField("c", units: "1", value: 1), phi = grid.makeField("phi", units: "V")
+        let d = grid.makeField("D", units: "m2/s", value: 3.18e-10), work = grid.makeField("w", units: "")
+        for j in 0..<2 { for i in 0..<n {
+            let x = Double(i) / Double(n - 1)
+            phi[i, j, 0] = 0.1 * (x + 0.3 * sin(3 * x))
+        } }
+        let f = PhysicalConstants.inverseThermalVoltage(temperature: 300)
+        let transport = NernstPlanckTransport(inverseThermalVoltage: f)
+        let before = c.interiorValues().reduce(0, +)
+        // Diffusion time over the column, L²/D = 5 s; 20 s relaxes it completely.
+        for _ in 0..<20 { try transport.advance(concentration: c, potential: phi, diffusivity: d, source: nil, dt: 1, grid: grid, conditions: walls, work: work) }
+        let after = c.interiorValues().reduce(0, +)
+        XCTAssertEqual(after, before, accuracy: 1e-12 * before)
+        var worst = 0.0
+        for i in 0..<n {
+            let expected = c[0, 0, 0] * exp(-f * (phi[i, 0, 0] - phi[0, 0, 0]))
+            worst = max(worst, abs(c[i, 0, 0] / expected - 1))
+        }
+        print("Nernst equilibrium: largest relative deviation \(worst) over c̃ from \(c[0, 0, 0]) to \(c[n - 1, 0, 0])")
+        XCTAssertLessThan(worst, 1e-4)
+        // The profile is far from uniform: exp(−f·Δφ) spans a factor of ~30.
+        XCTAssertGreaterThan(c[0, 0, 0] / c[n - 1, 0, 0], 10)
+    }
+
+    func testBernoulliFunctionIsAccurateNearZero() {
+        for x in [1e-9, 1e-6, 1e-5, -3e-5, 1e-3, 0.5, -2, 30] {
+            let exact = x / expm1(x)
+            XCTAssertEqual(NernstPlanckTransport.bernoulli(x), exact, accuracy: 1e-12 * max(1, abs(exact)), "x = \(x)")
+        }
+        XCTAssertEqual(NernstPlanckTransport.bernoulli(0), 1)
     }
 }
