@@ -27,8 +27,8 @@ extension RunConfiguration {
         }
         if let every = outputEveryTime { out.append(("field output", String(format: "every %g s of simulated time", every))) }
         if let steps = outputEverySteps { out.append(("field output (steps)", "every \(steps) steps")) }
-        // Fields + a spare copy per stepped field, ghosts included, plus halo buffers: an estimate.
-        let bytesPerCell = 8 * 3
+        // The same estimate the memory pre-flight uses.
+        let bytesPerCell = 8 * Simulation.fieldsPerCell(model)
         out.append(("memory estimate", String(format: "%.1f MiB", Double(cells.product * bytesPerCell) / 1_048_576)))
         return out
     }

@@ -87,7 +87,7 @@ public final class ElectrodepositionModel: SimulationModel {
         case .galvanostatic: return .galvanostatic(currentDensity: settings.currentDensity)
         case .potentiostatic: return .potentiostatic(voltage: settings.voltage)
         case .cycle:
-            let half = Int((time / settings.halfCycle).rounded(.down))
+            let half = halfCycleIndex(at: time)
             let plating = (half % 2 == 0) == settings.platesFirst
             return .galvanostatic(currentDensity: plating ? abs(settings.currentDensity) : -abs(settings.currentDensity))
         }
@@ -95,7 +95,16 @@ public final class ElectrodepositionModel: SimulationModel {
 
     public func nextStop(after time: Double) -> Double? {
         guard settings.mode == .cycle else { return nil }
-        return (Double(Int((time / settings.halfCycle).rounded(.down)) + 1)) * settings.halfCycle
+        return Double(halfCycleIndex(at: time) + 1) * settings.halfCycle
+    }
+
+    /// Which half-cycle `time` lies in. A step that landed on a boundary k·half_cycle may carry
+    /// a rounding error of an ulp below it; it counts as the start of half-cycle k, otherwise
+    /// the same boundary would be asked for again and the run would stall.
+    func halfCycleIndex(at time: Double) -> Int {
+        let ratio = time / settings.halfCycle
+        let nearest = ratio.rounded()
+        return abs(ratio - nearest) <= 1e-9 * max(1, nearest) ? Int(nearest) : Int(ratio.rounded(.down))
     }
 
     // MARK: Lifecycle

@@ -17,7 +17,7 @@ public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
         case .success: return "the run finished (time.end or time.max_steps reached), or the deck is valid"
         case .internalError: return "an unexpected internal error (please report it)"
         case .invalidInput: return "invalid deck, restart file or grid/rank combination; nothing was computed"
-        case .numericalFailure: return "the solution blew up (NaN/Inf, Δt below time.min_dt); see the message"
+        case .numericalFailure: return "the solution blew up (NaN/Inf, Δt below time.min_dt) or a solver did not converge; see the message"
         case .ioFailure: return "output could not be written (directory, disk space, permissions)"
         case .usage: return "bad command-line arguments"
         }

@@ -179,7 +179,7 @@ public enum DeckSchema {
                 "K_IC of the electrolyte, for the penetration threshold η_pen = Ω_Li·K_IC/(1.12·√(πa)·F). Default: hot-pressed LLZTO (MODEL.md §10)."),
         KeySpec("electrolyte.flaw_size", .real(.length), bounds: .positive(max: 1e4), default: "1", "Flaw size a of the penetration threshold (MODEL.md §3)."),
         KeySpec("electrolyte.conductivity_floor", .real(.dimensionless), bounds: .open(0, 1), default: "1e-6",
-                "Ionic conductivity of Li and void as a fraction of σ_g (MODEL.md §3: a floor for solver regularity)."),
+                "Floor conductivities as a fraction of the electrolyte's: ionic in Li and void, electronic in void (MODEL.md §3: for solver regularity)."),
         KeySpec("lithium.electronic_conductivity", .real(.conductivity), bounds: .positive(max: 1e7), default: "1.1e5", "σ_Li (MODEL.md §3)."),
         KeySpec("lithium.conductivity_cap", .real(.dimensionless), bounds: .closed(10, 1e12), default: "1e4",
                 "σ_Li is capped at this multiple of the largest conductivity (ionic or electronic) outside Li, which keeps Li equipotential to ~1e-4 of the electrolyte's drop (see docs/model.md)."),

@@ -229,3 +229,35 @@ extension ElectrodepositionTests {
         print("binary mode: c̃ from \(c[first, 1, 0]) at the interface to \(c[47, 1, 0]) at the counter electrode")
     }
 }
+
+extension ElectrodepositionTests {
+    /// Cycling: the current changes sign exactly at every half-cycle boundary, also when the
+    /// half-cycle is not a whole number of seconds (an ulp-low landing used to stall the run).
+    func testCyclesFlipTheCurrentAtEveryHalfCycleBoundary() throws {
+        let deck = Self.planar + """
+
+        protocol:
+          mode: cycle
+          current_density: 1 mA/cm2
+          half_cycle: 12.34
+        time:
+          end: 40
+          max_steps: 5000
+        """
+        let simulation = try run(deck)
+        XCTAssertEqual(simulation.progress.time, 40, "the run must reach time.end, not the step limit")
+        let series = try String(contentsOfFile: (simulation.outputDirectory as NSString).appendingPathComponent("timeseries.csv"), encoding: .utf8)
+        let rows = series.split(separator: "\n").dropFirst(2).map { $0.split(separator: ",").compactMap { Double($0) } }
+        let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
+        let timeColumn = 1, current = try XCTUnwrap(names.firstIndex(of: "applied_current_density_mA_cm2"))
+        for row in rows {
+            // A row is recorded after its step; the current applied during that step belongs to the
+            // half-cycle that contains the step's start (time − dt).
+            let start = row[timeColumn] - row[2]
+            let half = Int((start / 12.34 + 1e-9).rounded(.down))
+            XCTAssertEqual(row[current], half % 2 == 0 ? 1 : -1, "at t = \(row[timeColumn])")
+        }
+        // Stripping half-cycles give back what plating put into the reservoir.
+        XCTAssertLessThan(abs(try value(simulation, "li_inventory_imbalance")), 1e-12)
+    }
+}

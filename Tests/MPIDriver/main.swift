@@ -356,6 +356,18 @@ test("electrodeposition restart: 60 + 60 steps equal 120 steps, bit for bit (\(w
     }
 }
 
+test("electrodeposition: a 1-rank checkpoint continues on \(world.size) ranks, bit for bit") {
+    var checkpoint = ""
+    var reference: Simulation? = nil
+    if world.isRoot {
+        checkpoint = try run(dendriteDeck(steps: 50, directory: directory("ed-rerank-np1")), on: solo).lastCheckpointPath ?? ""
+        reference = try run(dendriteDeck(steps: 100, directory: directory("ed-rerank-ref")), on: solo)
+    }
+    checkpoint = world.broadcast(checkpoint)
+    let resumed = try run(dendriteDeck(steps: 100, directory: directory("ed-rerank-np\(world.size)")), on: world, restart: checkpoint)
+    try compareCheckpoints(reference?.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
+}
+
 if world.size == 2 {
     // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
     test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {
