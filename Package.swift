@@ -20,18 +20,19 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-openmpi", providers: [.apt(["libhdf5-openmpi-dev"])]),
+        .target(name: "CSignals"),
         .target(name: "LiPhaseParallel", dependencies: ["CMPI"]),
         .target(name: "LiPhaseGrid", dependencies: ["LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseSolvers", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhasePhysics", dependencies: ["LiPhaseGrid", "LiPhaseSolvers"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseIO", dependencies: ["LiPhaseParallel", "CHDF5", "CMPI", "Yams"]),
-        .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"]),
+        .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel", "CSignals"]),
         .executableTarget(name: "liphase", dependencies: [
-            "LiPhase", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LiPhase", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseSolvers"], path: "Tests/MPIDriver"),
+        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseSolvers", "CSignals"], path: "Tests/MPIDriver"),
         .executableTarget(name: "liphase-bench", dependencies: ["LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"], path: "Benchmarks/Harness"),
-        .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase"]),
+        .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase", "CSignals"]),
     ],
     swiftLanguageModes: [.v5]
 )

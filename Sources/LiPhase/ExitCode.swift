@@ -10,6 +10,7 @@ public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
     case invalidInput = 2
     case numericalFailure = 3
     case ioFailure = 4
+    case stoppedEarly = 5
     case usage = 64
 
     public var meaning: String {
@@ -19,6 +20,7 @@ public enum LiPhaseExitCode: Int32, CaseIterable, Sendable {
         case .invalidInput: return "invalid deck, restart file or grid/rank combination; nothing was computed"
         case .numericalFailure: return "the solution blew up (NaN/Inf, Δt below time.min_dt) or a solver did not converge; see the message"
         case .ioFailure: return "output could not be written (directory, disk space, permissions)"
+        case .stoppedEarly: return "stopped on SIGTERM/SIGUSR1 or --walltime after writing a checkpoint; continue with --restart"
         case .usage: return "bad command-line arguments"
         }
     }
@@ -34,4 +36,12 @@ extension LiPhaseExitCode {
         default: self = .internalError
         }
     }
+}
+
+/// A wall-clock duration for the command line: "HH:MM:SS", "MM:SS" or seconds; nil if malformed.
+public func parseDuration(_ text: String) -> Double? {
+    let fields = text.split(separator: ":", omittingEmptySubsequences: false)
+    let parts = fields.compactMap { Double($0) }
+    guard (1...3).contains(fields.count), parts.count == fields.count, parts.allSatisfy({ $0 >= 0 && $0.isFinite }) else { return nil }
+    return parts.reduce(0.0) { $0 * 60 + $1 }
 }

@@ -1,3 +1,4 @@
+import CSignals
 import Foundation
 import LiPhaseGrid
 import LiPhaseIO
@@ -8,6 +9,9 @@ import LiPhaseSolvers
 public enum RunOutcome: Equatable, Sendable {
     case finished(step: Int, time: Double)
     case reachedStepLimit(step: Int, time: Double)
+    /// A scheduler signal or the wall-time limit stopped the run at a step boundary, after a
+    /// checkpoint (`reason` says which).
+    case stoppedEarly(step: Int, time: Double, reason: String)
 }
 
 /// A run that cannot start on this machine or rank count; nothing was computed.
@@ -49,6 +53,10 @@ public final class Simulation {
     private let timeUnit: String
     private var lastCheckpointWall: Double
     public private(set) var lastCheckpointPath: String?
+    /// Stop (with a checkpoint) once this much wall time has passed, leaving room for one more
+    /// step and the checkpoint itself.
+    public var wallTimeLimit: Double?
+    private var lastCheckpointSeconds = 0.0
 
     public var outputDirectory: String { configuration.outputDirectory }
     public var checkpointDirectory: String { (configuration.outputDirectory as NSString).appendingPathComponent("checkpoints") }
@@ -147,7 +155,16 @@ public final class Simulation {
             try writeOutput()
             record(dt: 0, wall: 0)
         }
+        var lastStepSeconds = 0.0
         while progress.time < configuration.endTime {
+            if let reason = stopReason(elapsed: MPIEnvironment.wallTime() - start, lastStep: lastStepSeconds) {
+                try writeOutput()
+                record(dt: dt, wall: MPIEnvironment.wallTime() - start)
+                try writeCheckpoint()
+                return .stoppedEarly(step: progress.step, time: progress.time, reason: reason)
+            }
+            let stepStart = MPIEnvironment.wallTime()
+            defer { lastStepSeconds = MPIEnvironment.wallTime() - stepStart }
             if let limit = configuration.maximumSteps, progress.step >= limit {
                 try finish(dt: dt, start: start)
                 return .reachedStepLimit(step: progress.step, time: progress.time)
@@ -187,6 +204,18 @@ public final class Simulation {
         return .finished(step: progress.step, time: progress.time)
     }
 
+    /// Why the run must stop now, if it must: a signal on any rank, or a wall-time limit that the
+    /// next step plus a checkpoint would overrun (rank 0's clock decides, so all ranks agree).
+    private func stopReason(elapsed: Double, lastStep: Double) -> String? {
+        let signal = world.max(Int(liphase_stop_signal()))
+        if signal == Int(SIGTERM) { return "SIGTERM" }
+        if signal == Int(SIGUSR1) { return "SIGUSR1" }
+        if signal != 0 { return "signal \(signal)" }
+        guard let limit = wallTimeLimit else { return nil }
+        let needed = world.broadcast(elapsed + 2 * lastStep + max(lastCheckpointSeconds, 1))
+        return needed >= limit ? String(format: "the wall-time limit (%.0f s)", limit) : nil
+    }
+
     private func finish(dt: Double, start: Double) throws {
         if progress.outputHistory.last?.step != progress.step { try writeOutput() }
         record(dt: dt, wall: MPIEnvironment.wallTime() - start)
@@ -205,6 +234,8 @@ public final class Simulation {
     }
 
     public func writeCheckpoint() throws {
+        let started = MPIEnvironment.wallTime()
+        defer { lastCheckpointSeconds = MPIEnvironment.wallTime() - started }
         let path = (checkpointDirectory as NSString).appendingPathComponent(Checkpoint.fileName(step: progress.step))
         try Checkpoint.write(path: path, model: model, progress: progress, configuration: configuration)
         if world.isRoot { Checkpoint.prune(directory: checkpointDirectory, keep: configuration.checkpointsKept) }
@@ -212,7 +243,16 @@ public final class Simulation {
         lastCheckpointWall = MPIEnvironment.wallTime()
     }
 
+    /// After a numerical failure: the state as it is, for post-mortem inspection, in a file the
+    /// checkpoint rotation never removes (the last good checkpoint stays as it was).
+    public func writeEmergencyState() throws -> String {
+        let path = (checkpointDirectory as NSString).appendingPathComponent(String(format: "emergency_%08d.h5", progress.step))
+        try Checkpoint.write(path: path, model: model, progress: progress, configuration: configuration)
+        return path
+    }
+
     private func writeOutput() throws {
+        if progress.outputHistory.last?.step == progress.step { return }
         try output.write(fields: model.outputFields, step: progress.step, time: progress.time, timeUnit: timeUnit)
         let step = progress.step
         progress.outputHistory.removeAll { $0.step >= step }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSignals
 import Foundation
 import LiPhase
 import LiPhaseIO
@@ -30,9 +31,18 @@ struct Run: ParsableCommand {
 
     @Argument(help: "The input deck (YAML).") var deck: String
     @Option(help: "Continue from this checkpoint file.") var restart: String?
+    @Option(help: "Stop with a checkpoint before this much wall time has passed (HH:MM:SS, MM:SS or seconds), e.g. the batch job's limit minus a margin.")
+    var walltime: String?
+
+    func validate() throws {
+        if let walltime, parseDuration(walltime) == nil {
+            throw ValidationError("--walltime '\(walltime)' is not a duration; write HH:MM:SS, MM:SS or seconds (e.g. 23:50:00)")
+        }
+    }
 
     func run() throws {
         let world = Communicator.world()
+        liphase_install_stop_handlers()
         let loaded: RunConfiguration
         do {
             loaded = try RunConfiguration(deck: DeckParser.load(path: deck))
@@ -43,11 +53,25 @@ struct Run: ParsableCommand {
         do {
             report("liphase \(LiPhaseVersion.string): \(deck) on \(world.size) rank(s)", world: world)
             let simulation = try Simulation(configuration: loaded, world: world, restartPath: restart, sink: StandardOutputSink())
+            simulation.wallTimeLimit = walltime.flatMap(parseDuration)
             if let restart { report("restarted from \(restart) at step \(simulation.progress.step), t = \(simulation.progress.time)", world: world) }
-            let outcome = try simulation.run()
+            let outcome: RunOutcome
+            do {
+                outcome = try simulation.run()
+            } catch {
+                guard LiPhaseExitCode(for: error) == .numericalFailure else { throw error }
+                // Keep the failing state for inspection; the last good checkpoint is untouched.
+                let dump = (try? simulation.writeEmergencyState()) ?? "not written"
+                report("error: numerical failure at step \(simulation.progress.step), t = \(simulation.progress.time): \(error)\n  state at failure: \(dump)\n  last good checkpoint: \(simulation.lastCheckpointPath ?? "none")",
+                       world: world, toStandardError: true)
+                finish(.numericalFailure)
+            }
             switch outcome {
             case let .finished(step, time): report("finished: step \(step), t = \(time)", world: world)
             case let .reachedStepLimit(step, time): report("stopped at time.max_steps: step \(step), t = \(time)", world: world)
+            case let .stoppedEarly(step, time, reason):
+                report("stopped by \(reason) at step \(step), t = \(time); checkpoint \(simulation.lastCheckpointPath ?? "none")\n  continue with: liphase run \(deck) --restart \(simulation.lastCheckpointPath ?? "CHECKPOINT")", world: world)
+                finish(.stoppedEarly)
             }
             let directory = simulation.outputDirectory
             report("""

@@ -225,3 +225,26 @@ final class FailureDetectionTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["checkpoint_100000000.h5", "notes.txt"])
     }
 }
+
+final class SchedulerTests: XCTestCase {
+    func testDurationsParseAsSchedulersWriteThem() {
+        XCTAssertEqual(parseDuration("23:50:00"), 85_800)
+        XCTAssertEqual(parseDuration("05:30"), 330)
+        XCTAssertEqual(parseDuration("90"), 90)
+        XCTAssertEqual(parseDuration("1.5"), 1.5)
+        for bad in ["", "3x", "1:2:3:4", "-5", "1::2", "nan", "inf", ":"] { XCTAssertNil(parseDuration(bad), bad) }
+    }
+
+    /// A wall-time limit shorter than one step stops the run at the first step boundary, with a
+    /// checkpoint of that state.
+    func testWallTimeLimitStopsWithACheckpoint() throws {
+        let directory = scratchDirectory("walltime")
+        let deck = "model: pfhub_7a\ngrid:\n  cells: [64, 32]\ntime:\n  end: 8\noutput:\n  directory: \(directory)\n"
+        let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "w.yaml")), world: testWorld)
+        simulation.wallTimeLimit = 1e-6
+        guard case let .stoppedEarly(step, _, reason) = try simulation.run() else { return XCTFail("not stopped") }
+        XCTAssertEqual(step, 0)
+        XCTAssertEqual(reason, "the wall-time limit (0 s)")
+        XCTAssertEqual(simulation.lastCheckpointPath.map { ($0 as NSString).lastPathComponent }, "checkpoint_00000000.h5")
+    }
+}

@@ -1,6 +1,7 @@
 // MPI test driver: run under `mpirun -np N` (N = 1, 2, 4) by Scripts/test.sh. Each case
 // compares a run on all N ranks against the same run on one rank (a sub-communicator holding
 // rank 0 alone), so one launch checks decomposition invariance for its rank count.
+import CSignals
 import Foundation
 import LiPhase
 import LiPhaseGrid
@@ -366,6 +367,24 @@ test("electrodeposition: a 1-rank checkpoint continues on \(world.size) ranks, b
     checkpoint = world.broadcast(checkpoint)
     let resumed = try run(dendriteDeck(steps: 100, directory: directory("ed-rerank-np\(world.size)")), on: world, restart: checkpoint)
     try compareCheckpoints(reference?.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
+}
+
+test("a SIGUSR1 seen by one rank stops all \(world.size) at the same step with a checkpoint, and the run resumes bit for bit") {
+    let straight = try run(dendriteDeck(steps: 90, directory: directory("sig-straight-np\(world.size)")), on: world)
+    // Run 40 steps, then have the last rank record a SIGUSR1 as a scheduler would deliver it.
+    let first = try run(dendriteDeck(steps: 40, directory: directory("sig-np\(world.size)")), on: world)
+    if world.rank == world.size - 1 { liphase_request_stop(SIGUSR1) }
+    let configuration = try RunConfiguration(deck: DeckParser.parse(text: dendriteDeck(steps: 90, directory: directory("sig-np\(world.size)")), fileName: "sig.yaml"))
+    let stopped = try Simulation(configuration: configuration, world: world, restartPath: first.lastCheckpointPath)
+    let outcome = try stopped.run()
+    liphase_request_stop(0)
+    if case let .stoppedEarly(step, _, reason) = outcome {
+        expect(step == 40 && reason == "SIGUSR1", "stopped at step \(step) by \(reason)")
+    } else {
+        expect(false, "the run was not stopped: \(outcome)")
+    }
+    let resumed = try run(dendriteDeck(steps: 90, directory: directory("sig-np\(world.size)")), on: world, restart: stopped.lastCheckpointPath)
+    try compareCheckpoints(straight.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
 }
 
 if world.size == 2 {
