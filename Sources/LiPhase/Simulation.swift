@@ -68,6 +68,9 @@ public final class Simulation {
         self.world = world
         self.sink = world.isRoot ? sink : nil
         try Self.checkMemory(configuration, ranks: world.size)
+        try Self.prepareDirectory(configuration.outputDirectory, world: world)
+        try Self.prepareDirectory((configuration.outputDirectory as NSString).appendingPathComponent("checkpoints"), world: world)
+        try Self.checkDiskSpace(configuration, world: world)
         switch configuration.model {
         case .pfhub7a:
             model = try ManufacturedAllenCahnModel(cells: configuration.cells, world: world)
@@ -77,8 +80,6 @@ public final class Simulation {
             timeUnit = "s"
         }
         stepControl = StepControl(safety: configuration.stepSafety, maximumStep: configuration.maximumStep, minimumStep: configuration.minimumStep)
-        try Self.prepareDirectory(configuration.outputDirectory, world: world)
-        try Self.prepareDirectory((configuration.outputDirectory as NSString).appendingPathComponent("checkpoints"), world: world)
 
         if let restartPath {
             do {
@@ -125,6 +126,47 @@ public final class Simulation {
             throw PreflightError(message: String(format: "the grid needs about %.3g GiB of field memory on this node but it has %.3g GiB; use fewer cells or more nodes",
                                                  needed / 1_073_741_824, available / 1_073_741_824))
         }
+    }
+
+    /// Output fields and state fields per model, for the disk-space estimate.
+    static func fieldCounts(_ model: RunConfiguration.Model) -> (output: Int, state: Int) {
+        switch model {
+        case .pfhub7a: return (1, 1)
+        case .electrodeposition: return (8, 6)
+        }
+    }
+
+    /// Refuses a run whose fields and checkpoints would not fit on the output file system: a full
+    /// disk mid-run loses the step being written and stops the job.
+    static func checkDiskSpace(_ configuration: RunConfiguration, world: Communicator) throws {
+        var problem = ""
+        if world.isRoot {
+            let cells = Double(configuration.cells.product)
+            let counts = fieldCounts(configuration.model)
+            let outputs = configuration.outputEveryTime.map { (configuration.endTime / $0).rounded(.up) + 1 } ?? 2
+            let needed = (outputs * Double(counts.output) + Double(configuration.checkpointsKept + 1) * Double(counts.state)) * cells * 8
+            var stats = statvfs()
+            if statvfs(configuration.outputDirectory, &stats) == 0 {
+                let free = Double(stats.f_bavail) * Double(stats.f_frsize)
+                if needed > free {
+                    problem = String(format: "the run would write about %.3g GiB (%.0f field outputs and %d checkpoints) but %@ has %.3g GiB free; write fewer outputs (output.every_time) or free space",
+                                     needed / 1_073_741_824, outputs, configuration.checkpointsKept, configuration.outputDirectory, free / 1_073_741_824)
+                }
+            }
+        }
+        problem = world.broadcast(problem)
+        if !problem.isEmpty { throw PreflightError(message: problem) }
+    }
+
+    /// The newest checkpoint in a run's checkpoint directory (by step), if any.
+    public static func latestCheckpoint(outputDirectory: String) -> String? {
+        let directory = (outputDirectory as NSString).appendingPathComponent("checkpoints")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let newest = names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("checkpoint_"), name.hasSuffix(".h5"), let step = Int(name.dropFirst("checkpoint_".count).dropLast(".h5".count)) else { return nil }
+            return (step, name)
+        }.max { $0.0 < $1.0 }
+        return newest.map { (directory as NSString).appendingPathComponent($0.1) }
     }
 
     static func prepareDirectory(_ path: String, world: Communicator) throws {

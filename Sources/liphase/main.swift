@@ -30,7 +30,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a deck (under mpirun for several ranks).")
 
     @Argument(help: "The input deck (YAML).") var deck: String
-    @Option(help: "Continue from this checkpoint file.") var restart: String?
+    @Option(help: "Continue from this checkpoint file, or 'latest': the newest checkpoint in the deck's output directory (a fresh start if there is none).")
+    var restart: String?
     @Option(help: "Stop with a checkpoint before this much wall time has passed (HH:MM:SS, MM:SS or seconds), e.g. the batch job's limit minus a margin.")
     var walltime: String?
 
@@ -52,9 +53,18 @@ struct Run: ParsableCommand {
         }
         do {
             report("liphase \(LiPhaseVersion.string): \(deck) on \(world.size) rank(s)", world: world)
-            let simulation = try Simulation(configuration: loaded, world: world, restartPath: restart, sink: StandardOutputSink())
+            var restartPath = restart
+            if restart == "latest" {
+                // Rank 0 looks, so every rank takes the same decision.
+                restartPath = world.broadcast(world.isRoot ? (Simulation.latestCheckpoint(outputDirectory: loaded.outputDirectory) ?? "") : "")
+                if restartPath?.isEmpty ?? true {
+                    restartPath = nil
+                    report("no checkpoint in \(loaded.outputDirectory)/checkpoints: starting from the beginning", world: world)
+                }
+            }
+            let simulation = try Simulation(configuration: loaded, world: world, restartPath: restartPath, sink: StandardOutputSink())
             simulation.wallTimeLimit = walltime.flatMap(parseDuration)
-            if let restart { report("restarted from \(restart) at step \(simulation.progress.step), t = \(simulation.progress.time)", world: world) }
+            if let restart = restartPath { report("restarted from \(restart) at step \(simulation.progress.step), t = \(simulation.progress.time)", world: world) }
             let outcome: RunOutcome
             do {
                 outcome = try simulation.run()

@@ -248,3 +248,26 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(simulation.lastCheckpointPath.map { ($0 as NSString).lastPathComponent }, "checkpoint_00000000.h5")
     }
 }
+
+extension SchedulerTests {
+    /// Pre-flight: 10⁵ field outputs of a 4096×2048 grid ((100001 + 4) × 8.39e6 cells × 8 bytes ≈ 6.25e3 GiB) cannot fit on this disk; the run
+    /// is refused before any field is allocated, with the numbers in the message.
+    func testOutputThatCannotFitOnDiskIsRefusedUpFront() throws {
+        let directory = scratchDirectory("disk")
+        let deck = "model: pfhub_7a\ngrid:\n  cells: [4096, 2048]\ntime:\n  end: 8\noutput:\n  directory: \(directory)\n  every_time: 8e-5\n"
+        XCTAssertThrowsError(try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "d.yaml")), world: testWorld)) { error in
+            XCTAssertTrue(error is PreflightError, "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("the run would write about 6.25e+03 GiB (100001 field outputs and 3 checkpoints)"), "\(error)")
+        }
+    }
+
+    func testLatestCheckpointIsTheHighestStep() throws {
+        let directory = scratchDirectory("latest")
+        XCTAssertNil(Simulation.latestCheckpoint(outputDirectory: directory))
+        try FileManager.default.createDirectory(atPath: directory + "/checkpoints", withIntermediateDirectories: true)
+        for name in ["checkpoint_00000900.h5", "checkpoint_100000000.h5", "checkpoint_00000010.h5", "emergency_99999999.h5"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/checkpoints/" + name, contents: Data()))
+        }
+        XCTAssertEqual(Simulation.latestCheckpoint(outputDirectory: directory), directory + "/checkpoints/checkpoint_100000000.h5")
+    }
+}
