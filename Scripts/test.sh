@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: set up everything, run the unit tests, then the MPI test driver on 1, 2 and
-# 4 ranks. Prints a closing "N passed, N failed" line and exits non-zero on any failure.
+# README command 2: set up everything, run the unit tests, the MPI test driver on 1, 2 and 4
+# ranks, and the kill -9 test. Prints a closing "N passed, N failed" line and exits non-zero on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,10 +30,19 @@ for np in 1 2 4; do
     if ((code != 0)); then status=1; [ -n "$line" ] || mpi_failed=$((mpi_failed + 1)); fi
 done
 
-passed=$((unit_total - unit_failed + mpi_passed))
-failed=$((unit_failed + mpi_failed))
+echo "test: Scripts/kill-test.sh"
+bash Scripts/kill-test.sh 2>&1 | tee "$log"
+kill_status=${PIPESTATUS[0]}
+kill_line=$(grep -E '^kill-test: ' "$log" | tail -n 1)
+kill_passed=$(echo "$kill_line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+'); kill_failed=$(echo "$kill_line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
+kill_passed=${kill_passed:-0}; kill_failed=${kill_failed:-1}
+((kill_status == 0)) || status=1
+
+passed=$((unit_total - unit_failed + mpi_passed + kill_passed))
+failed=$((unit_failed + mpi_failed + kill_failed))
 echo
 echo "unit tests: $((unit_total - unit_failed)) passed, $unit_failed failed"
 echo "mpi tests (1, 2, 4 ranks): $mpi_passed passed, $mpi_failed failed"
+echo "kill -9 and corrupted-checkpoint tests: $kill_passed passed, $kill_failed failed"
 echo "total: $passed passed, $failed failed"
 exit $status

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# kill -9 at random moments of a run that checkpoints every step (so most kills land inside a
+# checkpoint write): the newest complete checkpoint must load and the run must finish from it.
+# Also: a truncated checkpoint must be refused with a clear message (exit code 2).
+# Needs the release build (Scripts/setup.sh). Prints "kill-test: N passed, M failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/.build/release/liphase"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+passed=0; failed=0
+fail() { echo "kill-test FAIL: $*"; failed=$((failed + 1)); }
+
+cat > "$WORK/deck.yaml" <<DECK
+model: pfhub_7a
+grid:
+  cells: [256, 128]
+time:
+  end: 8
+output:
+  directory: $WORK/out
+  every_time: 8
+  progress_interval: 1000
+checkpoint:
+  every_steps: 1
+  keep: 2
+DECK
+
+for delay in 0.5 1.0 1.5 2.0 2.5; do
+    rm -rf "$WORK/out"
+    "$BIN" run "$WORK/deck.yaml" > "$WORK/first.log" 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if grep -q "^finished: " "$WORK/first.log"; then fail "the run finished before the kill at ${delay} s: the test proves nothing"; continue; fi
+    newest=$(ls "$WORK/out/checkpoints"/checkpoint_*.h5 2>/dev/null | sort | tail -n 1)
+    if [ -z "$newest" ]; then fail "no checkpoint after kill at ${delay} s"; continue; fi
+    # Resume from whatever the kill left behind and finish the run.
+    if "$BIN" run "$WORK/deck.yaml" --restart latest > "$WORK/resume.log" 2>&1 && grep -q "^finished: " "$WORK/resume.log"; then
+        passed=$((passed + 1))
+    else
+        fail "resume after kill at ${delay} s did not finish: $(tail -n 2 "$WORK/resume.log")"
+    fi
+done
+
+# A truncated checkpoint is refused with a message, not a crash.
+newest=$(ls "$WORK/out/checkpoints"/checkpoint_*.h5 | sort | tail -n 1)
+head -c 5000 "$newest" > "$WORK/truncated.h5"
+"$BIN" run "$WORK/deck.yaml" --restart "$WORK/truncated.h5" > "$WORK/truncated.log" 2>&1
+code=$?
+if [ "$code" -eq 2 ] && grep -q "cannot restart from $WORK/truncated.h5" "$WORK/truncated.log"; then
+    passed=$((passed + 1))
+else
+    fail "truncated checkpoint: exit $code, $(tail -n 1 "$WORK/truncated.log")"
+fi
+echo "kill-test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
