@@ -160,6 +160,33 @@ public final class ElectrodepositionModel: SimulationModel {
         if settings.binaryElectrolyte { try transportIons(dt: dt) }
         try relaxation.apply(to: state, dt: dt, step: step, work: work)
         step += 1
+        try checkFinite(time: time + dt)
+    }
+
+    /// Stops the run at the first non-finite value, naming the field, the global cell and its
+    /// position, with the likely cause.
+    private func checkFinite(time: Double) throws {
+        let checks: [(Field, String)] = [
+            (state.lithium, "reduce solver.max_fraction_change or time.max_dt"),
+            (state.void, "reduce solver.max_fraction_change or time.max_dt"),
+            (state.ionicPotential, "the potential solve diverged: check the conductivities, or lower the current or voltage"),
+            (state.electronicPotential, "the potential solve diverged: check the conductivities, or lower the current or voltage"),
+            (state.concentration, "Li⁺ transport failed: reduce time.max_dt"),
+        ]
+        for (field, advice) in checks {
+            let local = field.firstNonFinite()
+            let rankWithProblem = grid.communicator.min(local == nil ? Int.max : grid.communicator.rank)
+            guard rankWithProblem != Int.max else { continue }
+            // The rank that found it describes it; the others learn the words by broadcast.
+            var message = ""
+            if let cell = local, grid.communicator.rank == rankWithProblem {
+                let box = grid.localBox, g = grid.geometry
+                let global = Index3(box.lower.x + cell.x, box.lower.y + cell.y, box.lower.z + cell.z)
+                let position = (0..<g.dimensions).map { String(format: "%.3g", g.centre($0, global[$0]) * 1e6) }.joined(separator: ", ")
+                message = "\(field.name) is \(field[cell.x, cell.y, cell.z]) at global cell \(global) (x, y\(g.dimensions == 3 ? ", z" : "") = \(position) µm) after step \(step), t = \(time) s; likely cause: \(advice)"
+            }
+            throw NumericalFailure(grid.communicator.broadcast(message, from: rankWithProblem))
+        }
     }
 
     /// Binary mode: Li⁺ drifts and diffuses (D = s·D_l, floored in Li and void), stripping

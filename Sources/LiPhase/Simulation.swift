@@ -87,6 +87,9 @@ public final class Simulation {
             } catch let error as HDF5Error {
                 throw RestartError(message: "cannot restart from \(restartPath): \(error.message)")
             }
+            if world.isRoot {
+                Self.setAsideLaterCheckpoints(after: progress.step, in: (configuration.outputDirectory as NSString).appendingPathComponent("checkpoints"), sink: sink)
+            }
             try model.stateDidLoad(time: progress.time, scalars: progress.modelScalars)
         } else {
             try model.initialize(time: 0)
@@ -115,10 +118,13 @@ public final class Simulation {
     /// a failed allocation would otherwise end the run with a trap instead of a message.
     static func checkMemory(_ configuration: RunConfiguration, ranks: Int) throws {
         let cells = configuration.cells
+        // The process grid the decomposition will choose (a failure there is reported later).
+        let processes = CartesianDecomposition.bestProcessGrid(cells: cells, ranks: ranks, dimensions: configuration.dimensions, minimumCells: 1) ?? Index3(1, 1, 1)
         var largestBlock = 1.0
         for axis in 0..<configuration.dimensions {
-            // Ghost layers add one cell per side; the largest block gets the rounding remainder.
-            largestBlock *= (Double(cells[axis]) / Double(ranks)).rounded(.up) + 2
+            // Ghost layers add one cell per side; a block holds at most one tile more than its share.
+            let tile = Double(CartesianDecomposition.tile(cells: cells[axis]))
+            largestBlock *= (Double(cells[axis]) / Double(processes[axis]) + tile).rounded(.up) + 2
         }
         let needed = largestBlock * Double(fieldsPerCell(configuration.model)) * 8 * Double(ranks)
         let available = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
@@ -158,6 +164,24 @@ public final class Simulation {
         if !problem.isEmpty { throw PreflightError(message: problem) }
     }
 
+    /// Restarting from an older checkpoint starts a new timeline: checkpoints of later steps from
+    /// the abandoned one would otherwise be taken for the newest, and rotation would delete the
+    /// new run's checkpoints instead of them. They are moved aside, never deleted.
+    static func setAsideLaterCheckpoints(after step: Int, in directory: String, sink: ProgressSink?) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let later = names.filter { name in
+            guard name.hasPrefix("checkpoint_"), name.hasSuffix(".h5"), let s = Int(name.dropFirst("checkpoint_".count).dropLast(".h5".count)) else { return false }
+            return s > step
+        }
+        guard !later.isEmpty else { return }
+        let aside = (directory as NSString).appendingPathComponent(String(format: "superseded_after_step_%08d", step))
+        try? FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
+        for name in later {
+            try? FileManager.default.moveItem(atPath: (directory as NSString).appendingPathComponent(name), toPath: (aside as NSString).appendingPathComponent(name))
+        }
+        sink?.line("moved \(later.count) checkpoint(s) of later steps to \(aside): this restart starts a new timeline from step \(step)")
+    }
+
     /// The newest checkpoint in a run's checkpoint directory (by step), if any.
     public static func latestCheckpoint(outputDirectory: String) -> String? {
         let directory = (outputDirectory as NSString).appendingPathComponent("checkpoints")
@@ -189,6 +213,10 @@ public final class Simulation {
 
     /// Runs to time.end (or time.max_steps). Collective.
     public func run() throws -> RunOutcome {
+        // A restart of a finished run has nothing to do (and must not write another row).
+        if progress.time >= configuration.endTime && !progress.outputHistory.isEmpty {
+            return .finished(step: progress.step, time: progress.time)
+        }
         let start = MPIEnvironment.wallTime()
         let startTime = progress.time
         var lastProgress = -Double.infinity

@@ -132,6 +132,18 @@ public final class Communicator {
         String(decoding: broadcast(Array(text.utf8)), as: UTF8.self)
     }
 
+    /// `root`'s text on every rank.
+    public func broadcast(_ text: String, from root: Int) -> String {
+        var bytes = Array(text.utf8)
+        var count = Int64(bytes.count)
+        MPI_Bcast(&count, 1, liphase_mpi_int64(), Int32(root), handle)
+        if rank != root { bytes = [UInt8](repeating: 0, count: Int(count)) }
+        if count > 0 {
+            bytes.withUnsafeMutableBytes { raw in _ = MPI_Bcast(raw.baseAddress, Int32(count), liphase_mpi_byte(), Int32(root), handle) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public func broadcast(_ value: Double) -> Double {
         var v = value
         MPI_Bcast(&v, 1, liphase_mpi_double(), 0, handle)

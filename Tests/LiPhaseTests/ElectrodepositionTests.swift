@@ -261,3 +261,19 @@ extension ElectrodepositionTests {
         XCTAssertLessThan(abs(try value(simulation, "li_inventory_imbalance")), 1e-12)
     }
 }
+
+extension ElectrodepositionTests {
+    /// Blow-up detection names the field, the global cell, its position and the step.
+    func testNonFiniteValueStopsTheRunWithItsLocation() throws {
+        let directory = scratchDirectory("ed-nan")
+        let deck = Self.planar + "\ntime:\n  end: 60\noutput:\n  directory: \(directory)\n"
+        let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "nan.yaml")), world: testWorld)
+        let m = try model(simulation)
+        let dt = try m.stableTimeStep(time: 0)
+        m.state.void[70, 2, 0] = .nan
+        XCTAssertThrowsError(try m.advance(time: 0, dt: dt)) { error in
+            XCTAssertTrue(error is NumericalFailure)
+            XCTAssertEqual("\(error)", "void is nan at global cell (70, 2, 0) (x, y = 35.2, 1.25 µm) after step 1, t = \(dt) s; likely cause: reduce solver.max_fraction_change or time.max_dt")
+        }
+    }
+}

@@ -271,3 +271,36 @@ extension SchedulerTests {
         XCTAssertEqual(Simulation.latestCheckpoint(outputDirectory: directory), directory + "/checkpoints/checkpoint_100000000.h5")
     }
 }
+
+extension SchedulerTests {
+    /// Restarting from an older checkpoint moves later checkpoints aside (never deletes them), so
+    /// `--restart latest` and the rotation follow the new timeline.
+    func testRestartFromAnOlderCheckpointSetsLaterOnesAside() throws {
+        let directory = scratchDirectory("rollback")
+        func configuration(_ steps: Int) throws -> RunConfiguration {
+            try RunConfiguration(deck: DeckParser.parse(text: "model: pfhub_7a\ngrid:\n  cells: [32, 16]\ntime:\n  end: 8\n  max_steps: \(steps)\noutput:\n  directory: \(directory)\ncheckpoint:\n  every_steps: 10\n  keep: 10\n", fileName: "r.yaml"))
+        }
+        _ = try Simulation(configuration: configuration(40), world: testWorld).run()
+        let older = directory + "/checkpoints/checkpoint_00000020.h5"
+        let resumed = try Simulation(configuration: configuration(30), world: testWorld, restartPath: older)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/checkpoints").sorted()
+        XCTAssertEqual(names, ["checkpoint_00000010.h5", "checkpoint_00000020.h5", "superseded_after_step_00000020"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/checkpoints/superseded_after_step_00000020").sorted(),
+                       ["checkpoint_00000030.h5", "checkpoint_00000040.h5"])
+        _ = try resumed.run()
+        XCTAssertEqual(Simulation.latestCheckpoint(outputDirectory: directory), directory + "/checkpoints/checkpoint_00000030.h5")
+    }
+
+    /// Restarting a finished run does nothing and writes nothing.
+    func testRestartOfAFinishedRunIsANoOp() throws {
+        let directory = scratchDirectory("finished")
+        let text = "model: pfhub_7a\ngrid:\n  cells: [32, 16]\ntime:\n  end: 1\noutput:\n  directory: \(directory)\n"
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: text, fileName: "f.yaml"))
+        let first = try Simulation(configuration: configuration, world: testWorld)
+        _ = try first.run()
+        let series = try String(contentsOfFile: directory + "/timeseries.csv", encoding: .utf8)
+        let again = try Simulation(configuration: configuration, world: testWorld, restartPath: first.lastCheckpointPath)
+        XCTAssertEqual(try again.run(), .finished(step: first.progress.step, time: first.progress.time))
+        XCTAssertEqual(try String(contentsOfFile: directory + "/timeseries.csv", encoding: .utf8), series)
+    }
+}

@@ -387,6 +387,56 @@ test("a SIGUSR1 seen by one rank stops all \(world.size) at the same step with a
     try compareCheckpoints(straight.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: electrodepositionFields)
 }
 
+func deck3D(steps: Int, directory: String) -> String {
+    """
+    model: electrodeposition
+    grid:
+      dimensions: 3
+      cells: [32, 32, 16]
+      size: [16 um, 16 um, 8 um]
+    cell:
+      anode_thickness: 4 um
+    electrolyte:
+      fracture_toughness: 0.05
+    phase_field:
+      noise: 0.5
+    protocol:
+      current_density: 10 mA/cm2
+    time:
+      end: 5 min
+      max_steps: \(steps)
+    output:
+      directory: \(directory)
+      every_time: 60
+    """
+}
+
+test("3-D electrodeposition: \(world.size)→1 and 1→\(world.size) rank restarts continue bit for bit") {
+    let cells = Index3(32, 32, 16)
+    func compare3D(_ a: String?, _ b: String?) throws {
+        guard world.isRoot, let a, let b else { return }
+        for name in electrodepositionFields {
+            let x = try readGlobal(a, dataset: "/fields/\(name)", cells: cells, dimensions: 3)
+            let y = try readGlobal(b, dataset: "/fields/\(name)", cells: cells, dimensions: 3)
+            expect(zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }, "3-D \(name) differs")
+        }
+    }
+    // N ranks → 1 rank.
+    let firstOnMany = try run(deck3D(steps: 20, directory: directory("3d-many-np\(world.size)")), on: world)
+    var reference: Simulation? = nil, continuedOnOne: Simulation? = nil
+    if world.isRoot {
+        reference = try run(deck3D(steps: 40, directory: directory("3d-ref")), on: solo)
+        continuedOnOne = try run(deck3D(steps: 40, directory: directory("3d-many-np\(world.size)")), on: solo, restart: firstOnMany.lastCheckpointPath)
+    }
+    try compare3D(reference?.lastCheckpointPath, continuedOnOne?.lastCheckpointPath)
+    // 1 rank → N ranks.
+    var checkpoint = ""
+    if world.isRoot { checkpoint = try run(deck3D(steps: 20, directory: directory("3d-one")), on: solo).lastCheckpointPath ?? "" }
+    checkpoint = world.broadcast(checkpoint)
+    let continuedOnMany = try run(deck3D(steps: 40, directory: directory("3d-one")), on: world, restart: checkpoint)
+    try compare3D(reference?.lastCheckpointPath, continuedOnMany.lastCheckpointPath)
+}
+
 if world.size == 2 {
     // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
     test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {
