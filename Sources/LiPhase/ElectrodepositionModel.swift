@@ -236,19 +236,10 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Electronic current density entering at the counter electrode (A/m²): the leakage through
     /// the electrolyte, T_wall·(φ_e,CE − φ_e,cell) summed over the face.
     func electronicCurrentDensity() -> Double {
-        let layout = state.lithium.layout, g = grid.geometry, lowerX = grid.localBox.lower.x, last = g.cells.x - 1
+        let g = grid.geometry
         let phiE = UnsafePointer(state.electronicPotential.pointer), sigma = UnsafePointer(state.electronicConductivity.pointer)
         let face = lastSolve.counterElectrodePotential
-        let total = grid.reproducibleSum { tile in
-            guard lowerX + tile.upper.x - 1 == last else { return 0 }
-            let i = tile.upper.x - 1
-            var sum = 0.0
-            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
-                let p = layout.offset(i, j, k)
-                sum += 2 * sigma[p] / g.spacing[0] * (face - phiE[p])
-            } }
-            return sum
-        }
+        let total = grid.reproducibleSumOverUpperXFace { p in 2 * sigma[p] / g.spacing[0] * (face - phiE[p]) }
         return total * g.cellVolume / g.spacing[0] / potentials.electrodeArea
     }
 

@@ -45,3 +45,19 @@ extension DistributedGrid {
         }
     }
 }
+
+extension DistributedGrid {
+    /// Σ over the cells of the last x layer (the counter-electrode face) of `value(offset)`,
+    /// reproducibly; ranks without that layer contribute nothing.
+    public func reproducibleSumOverUpperXFace(_ value: (Int) -> Double) -> Double {
+        let last = geometry.cells.x - 1, lowerX = localBox.lower.x
+        return reproducibleSum { tile in
+            guard lowerX + tile.upper.x - 1 == last else { return 0 }
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                sum += value(layout.offset(tile.upper.x - 1, j, k))
+            } }
+            return sum
+        }
+    }
+}

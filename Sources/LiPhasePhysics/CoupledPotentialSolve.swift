@@ -105,20 +105,10 @@ public final class CoupledPotentialSolve {
 
     /// Mean of φ on the counter-electrode face, extrapolated from the last cell with the flux.
     private func counterElectrodeFace(flux: Double) -> Double {
-        let grid = state.grid, layout = state.lithium.layout
-        let last = grid.geometry.cells.x - 1, lowerX = grid.localBox.lower.x
+        let grid = state.grid
         let half = 0.5 * grid.geometry.spacing[0]
-        let phi = state.ionicPotential, sigma = state.ionicConductivity
-        let total = grid.reproducibleSum { tile in
-            guard lowerX + tile.upper.x - 1 == last else { return 0 }
-            let i = tile.upper.x - 1
-            var sum = 0.0
-            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
-                let p = layout.offset(i, j, k)
-                sum += phi.pointer[p] + half * flux / sigma.pointer[p]
-            } }
-            return sum
-        }
+        let phi = UnsafePointer(state.ionicPotential.pointer), sigma = UnsafePointer(state.ionicConductivity.pointer)
+        let total = grid.reproducibleSumOverUpperXFace { p in phi[p] + half * flux / sigma[p] }
         let faceCells = grid.geometry.cells.y * grid.geometry.cells.z
         return total / Double(faceCells)
     }
