@@ -227,6 +227,7 @@ public final class EllipticSolver {
     /// y = L x on the finest grid (one variable-coefficient sweep: the unit of solver work).
     public func applyOperator(_ x: Field, into y: Field) throws {
         let fine = levels[0]
+        fine.clearWallGhosts(x)
         try fine.exchange(x)
         fine.applyOperator(x, into: y, subtractingFrom: nil)
     }
@@ -287,6 +288,8 @@ public final class EllipticSolver {
         let fine = levels[0]
         work = 0
         var report = EllipticSolveReport()
+        fine.clearWallGhosts(x)
+        fine.clearWallGhosts(direction)
         try fine.exchange(x)
         fine.applyOperator(x, into: residual, subtractingFrom: b)
         work += 1

@@ -72,6 +72,22 @@ final class MultigridLevel {
 
     func exchange(_ field: Field) throws { try halo.exchange([field.pointer]) }
 
+    /// The operator treats a wall ghost as 0 (the wall value lives in the right-hand side). A
+    /// field that comes from elsewhere may carry other ghost values (another module may have
+    /// refreshed them for its own boundary conditions), so they are cleared first.
+    func clearWallGhosts(_ field: Field) {
+        let lowerWall = decomposition.isLowerWall, upperWall = decomposition.isUpperWall
+        var ranges: [Range<Int>] = (0..<3).map { -layout.ghosts[$0]..<(layout.interior[$0] + layout.ghosts[$0]) }
+        let full = ranges
+        for axis in 0..<dimensions where layout.ghosts[axis] > 0 {
+            for (isWall, index) in [(lowerWall[axis], -1), (upperWall[axis], layout.interior[axis])] where isWall {
+                ranges = full
+                ranges[axis] = index..<(index + 1)
+                for k in ranges[2] { for j in ranges[1] { for i in ranges[0] { field.pointer[layout.offset(i, j, k)] = 0 } } }
+            }
+        }
+    }
+
     // MARK: Kernels
 
     /// One red or black Gauss–Seidel half-sweep. Colours follow global indices, so the update

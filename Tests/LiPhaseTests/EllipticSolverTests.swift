@@ -185,3 +185,26 @@ final class EllipticSolverTests: XCTestCase {
         }
     }
 }
+
+extension EllipticSolverTests {
+    /// The solution must not depend on what the caller left in the wall ghosts of the warm start
+    /// (another module may have refreshed them for its own conditions). Before this was
+    /// guaranteed, a warm start with mirrored ghosts at a Dirichlet wall added the wall value
+    /// again on every solve.
+    func testWarmStartGhostValuesDoNotChangeTheSolution() throws {
+        let grid = try makeGrid(Index3(32, 8, 1), size: [1, 0.25, 1], conditions: Self.xWalls)
+        let solver = try EllipticSolver(grid: grid)
+        let s = grid.makeField("sigma", units: "", value: 1), b = grid.makeField("b", units: "")
+        let clean = grid.makeField("clean", units: ""), dirty = grid.makeField("dirty", units: "")
+        try solver.setOperator(conductivity: s, reaction: nil, boundaries: Self.xWalls)
+        solver.assembleRightHandSide(source: nil, into: b)
+        let tolerance = EllipticTolerance(relativeResidual: 1e-13)
+        try solver.solve(clean, rightHandSide: b, tolerance: tolerance)
+        dirty.copy(from: clean)
+        for j in 0..<8 { dirty[-1, j, 0] = 5; dirty[32, j, 0] = -7 }
+        try solver.solve(dirty, rightHandSide: b, tolerance: tolerance)
+        for j in 0..<8 { for i in 0..<32 { XCTAssertEqual(dirty[i, j, 0], clean[i, j, 0], accuracy: 1e-12) } }
+        // And the solution is the exact linear profile u = x between the walls.
+        XCTAssertEqual(clean[31, 3, 0], grid.geometry.centre(0, 31), accuracy: 1e-12)
+    }
+}
