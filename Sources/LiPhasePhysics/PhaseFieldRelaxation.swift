@@ -4,11 +4,14 @@ import LiPhaseParallel
 /// Mass-neutral Allen–Cahn relaxation of ξ (MODEL.md §5): keeps the diffuse interface at its
 /// width without moving Li:
 ///
-///     ∂ξ/∂t = −L[W g′(ξ) − κ∇²ξ] + noise + λ·w(ξ),   w = 4ξ(1−ξ)
+///     ∂ξ/∂t = −L[W g′(ξ) − κ∇²ξ] + noise + λ·w(ξ),   w = 30ξ²(1−ξ)²
 ///
-/// with one global Lagrange multiplier λ = −Σ(rate)/Σw, so Σξ is unchanged: w confines the
-/// correction to interfaces. The volume ξ gains or loses is taken from or given to the
-/// electrolyte and void of the cell in proportion to their fractions.
+/// with one global Lagrange multiplier λ = −Σ(rate)/Σw, so Σξ is unchanged. The weight is
+/// quadratic in the tails on purpose. A weight like 4ξ(1−ξ), linear in ξ, lets a large λ out-grow
+/// the well's linear restoring force −2LWξ in the tanh tails, so those tails grow exponentially:
+/// a Li haze ahead of the front, seen in the Hong & Viswanathan case. The noise carries the same
+/// weight. The volume ξ gains or loses is taken from or given to the electrolyte and void of the
+/// cell in proportion to their fractions.
 public struct PhaseFieldRelaxation {
     public var mobility: Double
     public var gradientCoefficient: Double
@@ -42,20 +45,20 @@ public struct PhaseFieldRelaxation {
                 for axis in 0..<dims { laplacian += (xi[p &+ strides[axis]] + xi[p &- strides[axis]] - 2 * c) * inverseH2[axis] }
                 var value = -l * (w * 2 * c * (1 - c) * (1 - 2 * c) - kappa * laplacian)
                 if noise > 0 {
-                    value += noise * l * w * 4 * c * (1 - c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
+                    value += noise * l * w * Self.weight(c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
                 }
                 r[p] = value
             }
         } }
         let rateSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in r[p] } }
-        let weightSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in 4 * xi[p] * (1 - xi[p]) } }
+        let weightSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in Self.weight(xi[p]) } }
         let lambda = weightSum > 0 ? -rateSum / weightSum : 0
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
             for i in 0..<n.x {
                 let p = base &+ i
                 let old = xi[p]
-                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda * 4 * old * (1 - old))))
+                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda * Self.weight(old))))
                 let change = updated - old
                 xi[p] = updated
                 // The other phases make room (or take the space back) in proportion.
@@ -67,6 +70,10 @@ public struct PhaseFieldRelaxation {
             }
         } }
     }
+
+    /// h′(ξ) = 30ξ²(1−ξ)²: where the multiplier and the noise act.
+    @inline(__always)
+    static func weight(_ xi: Double) -> Double { 30 * xi * xi * (1 - xi) * (1 - xi) }
 
     @inline(__always)
     static func sum(_ tile: LiPhaseParallel.Box, _ layout: LiPhaseParallel.GhostedLayout, _ value: (Int) -> Double) -> Double {
