@@ -66,9 +66,9 @@ public enum Checkpoint {
         guard format == "liphase-checkpoint-1" else {
             throw HDF5Error("\(path) is not a LiPhase checkpoint (format attribute '\(format)', expected 'liphase-checkpoint-1')")
         }
-        let model_ = try file.attributeText("model")
-        guard model_ == configuration.model.rawValue else {
-            throw HDF5Error("\(path) holds a '\(model_)' run but the deck runs '\(configuration.model.rawValue)'")
+        let storedModel = try file.attributeText("model")
+        guard storedModel == configuration.model.rawValue else {
+            throw HDF5Error("\(path) holds a '\(storedModel)' run but the deck runs '\(configuration.model.rawValue)'")
         }
         let cells = try file.attributeIntegers("cells")
         let expected = (0..<grid.geometry.dimensions).map { grid.geometry.cells[$0] }

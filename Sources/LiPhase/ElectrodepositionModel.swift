@@ -28,7 +28,8 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Li volume at the start of the run, for the inventory check.
     private var initialInventory = 0.0
     private var lastSolve = CoupledPotentialSolve.Report()
-    private var lastRouting = LithiumRouting.Outcome()
+    /// Li volume that stripping asked for but found no Li for, summed over the run.
+    private var strippingShortfall = 0.0
     private var appliedCurrentDensity = 0.0
     private var cachedStableStep: (time: Double, dt: Double)?
 
@@ -39,7 +40,7 @@ public final class ElectrodepositionModel: SimulationModel {
         self.settings = settings
         self.parameters = parameters
         let geometry = GridGeometry(dimensions: configuration.dimensions, cells: configuration.cells, spacing: configuration.spacing)
-        grid = try DistributedGrid(geometry: geometry, conditions: phaseFieldConditions(dimensions: configuration.dimensions), world: world)
+        grid = try DistributedGrid(geometry: geometry, conditions: phaseFieldConditions(), world: world)
         state = ElectrodepositionState(grid: grid)
         var properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
                                         electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
@@ -71,11 +72,11 @@ public final class ElectrodepositionModel: SimulationModel {
     public var diagnosticNames: [String] {
         ["applied_current_density_mA_cm2", "faradaic_current_density_mA_cm2", "cell_voltage_V", "mean_overpotential_V",
          "li_inventory_imbalance", "charge_imbalance", "penetration_depth_um", "reservoir_min_um", "reservoir_mean_um",
-         "electronic_current_density_mA_cm2", "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
+         "electronic_current_density_mA_cm2", "stripping_shortfall_um", "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
     }
 
     public var scalarState: [String: Double] {
-        ["step": Double(step), "charge_passed": chargePassed, "initial_inventory": initialInventory,
+        ["step": Double(step), "charge_passed": chargePassed, "initial_inventory": initialInventory, "stripping_shortfall": strippingShortfall,
          "counter_electrode_potential": potentials.counterElectrodePotential]
     }
 
@@ -122,6 +123,7 @@ public final class ElectrodepositionModel: SimulationModel {
     public func stateDidLoad(time: Double, scalars: [String: Double]) throws {
         step = Int(scalars["step"] ?? 0)
         chargePassed = scalars["charge_passed"] ?? 0
+        strippingShortfall = scalars["stripping_shortfall"] ?? 0
         initialInventory = scalars["initial_inventory"] ?? inventory()
         potentials.counterElectrodePotential = scalars["counter_electrode_potential"] ?? 0
         cachedStableStep = nil
@@ -156,7 +158,8 @@ public final class ElectrodepositionModel: SimulationModel {
         if cachedStableStep?.time != time { _ = try stableTimeStep(time: time) }
         cachedStableStep = nil
         chargePassed += lastSolve.faradaicTotal * dt
-        lastRouting = try routing.apply(to: state, dt: dt) { values in self.columns.sum(values) }
+        let routed = try routing.apply(to: state, dt: dt) { values in self.columns.sum(values) }
+        strippingShortfall += grid.communicator.sum(routed.unsatisfied)
         if settings.binaryElectrolyte { try transportIons(dt: dt) }
         try relaxation.apply(to: state, dt: dt, step: step, work: work)
         step += 1
@@ -173,10 +176,12 @@ public final class ElectrodepositionModel: SimulationModel {
             (state.electronicPotential, "the potential solve diverged: check the conductivities, or lower the current or voltage"),
             (state.concentration, "Li⁺ transport failed: reduce time.max_dt"),
         ]
-        for (field, advice) in checks {
-            let local = field.firstNonFinite()
+        // One reduction per step: which fields have a problem on any rank.
+        let found = checks.map { $0.0.firstNonFinite() }
+        let counts = grid.communicator.sum(found.map { Int64($0 == nil ? 0 : 1) })
+        for (index, (field, advice)) in checks.enumerated() where counts[index] > 0 {
+            let local = found[index]
             let rankWithProblem = grid.communicator.min(local == nil ? Int.max : grid.communicator.rank)
-            guard rankWithProblem != Int.max else { continue }
             // The rank that found it describes it; the others learn the words by broadcast.
             var message = ""
             if let cell = local, grid.communicator.rank == rankWithProblem {
@@ -206,7 +211,7 @@ public final class ElectrodepositionModel: SimulationModel {
                 source[p] = q[p] * perCharge
             }
         } }
-        var conditions = phaseFieldConditions(dimensions: grid.geometry.dimensions)
+        var conditions = phaseFieldConditions()
         conditions.upper[0] = .dirichlet(1)
         try transport.advance(concentration: state.concentration, potential: state.ionicPotential, diffusivity: diffusivity, source: ionSource,
                               dt: dt, grid: grid, conditions: conditions, work: work)
@@ -274,13 +279,7 @@ public final class ElectrodepositionModel: SimulationModel {
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
                 imbalance, chargeImbalance, grid.communicator.max(deepest) * 1e6, grid.communicator.min(lowest) * 1e6,
                 columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,
+                strippingShortfall / area * 1e6,
                 Double(lastSolve.newtonIterations), Double(lastSolve.linearIterations), lastSolve.sweepEquivalents]
     }
-}
-
-func phaseFieldConditions(dimensions: Int) -> BoundaryConditions {
-    var conditions = BoundaryConditions.allPeriodic()
-    conditions.lower[0] = .neumann(0)
-    conditions.upper[0] = .neumann(0)
-    return conditions
 }

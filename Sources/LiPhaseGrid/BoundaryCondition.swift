@@ -26,6 +26,17 @@ public struct BoundaryConditions: Equatable, Sendable {
 
     public var periodicAxes: [Bool] { (0..<3).map { lower[$0] == .periodic && upper[$0] == .periodic } }
 
+    /// Zero-gradient walls (ghost = cell), periodic axes kept: for coefficients that live on
+    /// faces, so a boundary face sees its cell's value.
+    public static func mirror(_ conditions: BoundaryConditions) -> BoundaryConditions {
+        var mirrored = conditions
+        for axis in 0..<3 {
+            if mirrored.lower[axis] != .periodic { mirrored.lower[axis] = .neumann(0) }
+            if mirrored.upper[axis] != .periodic { mirrored.upper[axis] = .neumann(0) }
+        }
+        return mirrored
+    }
+
     public func isConsistent() -> Bool {
         (0..<3).allSatisfy { (lower[$0] == .periodic) == (upper[$0] == .periodic) }
     }

@@ -27,6 +27,8 @@ public final class DistributedGrid {
     public let decomposition: CartesianDecomposition
     public let layout: GhostedLayout
     public let conditions: BoundaryConditions
+    /// This rank's tiles in local indices, in the fixed order of reproducible sums.
+    public let localTiles: [Box]
     private let halo: HaloExchange
 
     public var communicator: Communicator { decomposition.cartesian }
@@ -43,6 +45,7 @@ public final class DistributedGrid {
         let ghosts = Index3(ghostWidth, ghostWidth, geometry.dimensions == 3 ? ghostWidth : 0)
         layout = GhostedLayout(interior: decomposition.localBox.size, ghosts: ghosts)
         halo = HaloExchange(decomposition: decomposition, layout: layout)
+        localTiles = tiles(of: decomposition.localBox, cells: geometry.cells)
     }
 
     public func makeField(_ name: String, units: String, value: Double = 0) -> Field {

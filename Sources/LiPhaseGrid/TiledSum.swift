@@ -1,29 +1,6 @@
 import LiPhaseParallel
 
 extension DistributedGrid {
-    /// This rank's tiles, in local indices: blocks are whole tiles (see CartesianDecomposition), so
-    /// the same global tile is enumerated in the same cell order whichever rank owns it.
-    public var localTiles: [Box] {
-        let box = localBox
-        var edges: [[(start: Int, count: Int)]] = []
-        for axis in 0..<3 {
-            let tile = CartesianDecomposition.tile(cells: geometry.cells[axis])
-            var runs: [(Int, Int)] = []
-            var start = 0
-            while start < box.size[axis] {
-                let count = Swift.min(tile, box.size[axis] - start)
-                runs.append((start, count))
-                start += count
-            }
-            edges.append(runs)
-        }
-        var tiles: [Box] = []
-        for z in edges[2] { for y in edges[1] { for x in edges[0] {
-            tiles.append(Box(lower: Index3(x.start, y.start, z.start), size: Index3(x.count, y.count, z.count)))
-        } } }
-        return tiles
-    }
-
     /// A global sum that is bit-identical on any rank count: `partial` sums one tile (local
     /// indices) in its own fixed loop order; tile sums are then added exactly.
     public func reproducibleSum(_ partial: (Box) -> Double) -> Double {
@@ -60,4 +37,26 @@ extension DistributedGrid {
             return sum
         }
     }
+}
+
+/// This rank's tiles, in local indices: blocks are whole tiles (see CartesianDecomposition), so
+/// the same global tile is enumerated in the same cell order whichever rank owns it.
+func tiles(of box: Box, cells: Index3) -> [Box] {
+    var edges: [[(start: Int, count: Int)]] = []
+    for axis in 0..<3 {
+        let tile = CartesianDecomposition.tile(cells: cells[axis])
+        var runs: [(Int, Int)] = []
+        var start = 0
+        while start < box.size[axis] {
+            let count = Swift.min(tile, box.size[axis] - start)
+            runs.append((start, count))
+            start += count
+        }
+        edges.append(runs)
+    }
+    var result: [Box] = []
+    for z in edges[2] { for y in edges[1] { for x in edges[0] {
+        result.append(Box(lower: Index3(x.start, y.start, z.start), size: Index3(x.count, y.count, z.count)))
+    } } }
+    return result
 }

@@ -137,6 +137,21 @@ public final class CoupledPotentialSolve {
         } }
     }
 
+    /// One linearised block: η and k at the current iterate, then (L + k)u = (sign·q + k·u_old)V
+    /// plus the wall terms, warm-started, with the update limited to `maximumStep`.
+    private func solveBlock(_ solver: EllipticSolver, potential: Field, conductivity: Field, walls: BoundaryConditions, sign: Double,
+                            tolerance: EllipticTolerance, maximumStep: Double) throws -> (report: EllipticSolveReport, change: Double) {
+        updateKinetics()
+        linearisedSource(sign: sign, around: potential)
+        try solver.setOperator(conductivity: conductivity, reaction: reaction, boundaries: walls)
+        solver.assembleRightHandSide(source: source, into: rightHandSide)
+        previous.copy(from: potential)
+        let report = try solver.solve(potential, rightHandSide: rightHandSide, tolerance: tolerance)
+        let change = largestChange(potential)
+        limitUpdate(potential, change: change, maximumStep: maximumStep)
+        return (report, change)
+    }
+
     /// Solves for φ and φ_e (warm-started from their current values) and leaves η and q in the
     /// state. Collective.
     @discardableResult
@@ -157,24 +172,11 @@ public final class CoupledPotentialSolve {
                 electronicWalls.upper[0] = .dirichlet(voltage)
                 counterElectrodePotential = voltage
             }
-            updateKinetics()
-            linearisedSource(sign: 1, around: state.ionicPotential)
-            try ionic.setOperator(conductivity: state.ionicConductivity, reaction: reaction, boundaries: ionicWalls)
-            ionic.assembleRightHandSide(source: source, into: rightHandSide)
-            previous.copy(from: state.ionicPotential)
-            let ionicReport = try ionic.solve(state.ionicPotential, rightHandSide: rightHandSide, tolerance: linear)
-            var change = largestChange(state.ionicPotential)
-            limitUpdate(state.ionicPotential, change: change, maximumStep: maximumStep)
-
-            updateKinetics()
-            linearisedSource(sign: -1, around: state.electronicPotential)
-            try electronic.setOperator(conductivity: state.electronicConductivity, reaction: reaction, boundaries: electronicWalls)
-            electronic.assembleRightHandSide(source: source, into: rightHandSide)
-            previous.copy(from: state.electronicPotential)
-            let electronicReport = try electronic.solve(state.electronicPotential, rightHandSide: rightHandSide, tolerance: linear)
-            let electronicChange = largestChange(state.electronicPotential)
-            limitUpdate(state.electronicPotential, change: electronicChange, maximumStep: maximumStep)
-            change = Swift.max(change, electronicChange)
+            let ionicStep = try solveBlock(ionic, potential: state.ionicPotential, conductivity: state.ionicConductivity,
+                                           walls: ionicWalls, sign: 1, tolerance: linear, maximumStep: maximumStep)
+            let electronicStep = try solveBlock(electronic, potential: state.electronicPotential, conductivity: state.electronicConductivity,
+                                                walls: electronicWalls, sign: -1, tolerance: linear, maximumStep: maximumStep)
+            var change = Swift.max(ionicStep.change, electronicStep.change)
 
             if case let .galvanostatic(currentDensity) = control {
                 let face = counterElectrodeFace(flux: currentDensity)
@@ -182,8 +184,8 @@ public final class CoupledPotentialSolve {
                 counterElectrodePotential = face
             }
             report.newtonIterations = iteration
-            report.linearIterations += ionicReport.iterations + electronicReport.iterations
-            report.sweepEquivalents += ionicReport.sweepEquivalents + electronicReport.sweepEquivalents
+            report.linearIterations += ionicStep.report.iterations + electronicStep.report.iterations
+            report.sweepEquivalents += ionicStep.report.sweepEquivalents + electronicStep.report.sweepEquivalents
             report.lastChange = change
             if change <= tolerance { break }
             if iteration == maximumIterations {

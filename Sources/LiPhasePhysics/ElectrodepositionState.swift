@@ -52,7 +52,7 @@ public final class ElectrodepositionState {
 }
 
 /// ξ and v have no flux through the walls; lateral faces are periodic.
-public func phaseFieldConditions(_ grid: DistributedGrid) -> BoundaryConditions {
+public func phaseFieldConditions() -> BoundaryConditions {
     var conditions = BoundaryConditions.allPeriodic()
     conditions.lower[0] = .neumann(0)
     conditions.upper[0] = .neumann(0)

@@ -28,9 +28,10 @@ public struct LithiumRouting {
     static let fixedPointScale = 0x1p70
 
     public struct Outcome: Sendable, Equatable {
-        /// Li volume that could not be taken from a cell (stripping past ξ = 0), m³ per depth.
+        /// Li volume this rank could not take from its cells (stripping past ξ = 0), m³ (per metre
+        /// of depth in 2-D): the charge passed for it created no Li change, so it shows in the
+        /// inventory imbalance too.
         public var unsatisfied = 0.0
-        public var deficitToVoid = 0.0
         public init() {}
     }
 
@@ -102,7 +103,6 @@ public struct LithiumRouting {
                 let taken = Swift.min(deficit, xi[p])
                 xi[p] -= taken
                 v[p] += taken
-                outcome.deficitToVoid += taken * dx * cellArea
                 outcome.unsatisfied += (deficit - taken) * dx * cellArea
             }
         } }

@@ -56,6 +56,12 @@ public struct NernstPlanckTransport {
         let substeps = max(1, Int((dt / limit).rounded(.up)))
         let tau = dt / Double(substeps)
         let cp = c.pointer, out = flux.pointer
+        /// Scharfetter–Gummel flux from `cell` to `neighbour` (per unit face area and spacing).
+        @inline(__always) func outflow(_ cell: Int, _ neighbour: Int) -> Double {
+            let df = d[cell] + d[neighbour] > 0 ? 2 * d[cell] * d[neighbour] / (d[cell] + d[neighbour]) : 0
+            let delta = inverseThermalVoltage * (p[neighbour] - p[cell])
+            return df * (Self.bernoulli(delta) * cp[cell] - Self.bernoulli(-delta) * cp[neighbour])
+        }
         for _ in 0..<substeps {
             try grid.refreshGhosts([c], conditions: [conditions])
             for k in 0..<n.z { for j in 0..<n.y {
@@ -65,14 +71,8 @@ public struct NernstPlanckTransport {
                     var divergence = 0.0
                     for axis in 0..<dims {
                         let s = layout.stride(axis), inverseH2 = 1 / (h[axis] * h[axis])
-                        // Faces to the upper and the lower neighbour.
-                        for neighbour in [cell &+ s, cell &- s] {
-                            let df = d[cell] + d[neighbour] > 0 ? 2 * d[cell] * d[neighbour] / (d[cell] + d[neighbour]) : 0
-                            let delta = inverseThermalVoltage * (p[neighbour] - p[cell])
-                            // Flux from this cell to the neighbour; it leaves, so it lowers c̃ here.
-                            let outward = df * (Self.bernoulli(delta) * cp[cell] - Self.bernoulli(-delta) * cp[neighbour])
-                            divergence -= outward * inverseH2
-                        }
+                        // Fluxes from this cell to its upper and lower neighbours lower c̃ here.
+                        divergence -= (outflow(cell, cell &+ s) + outflow(cell, cell &- s)) * inverseH2
                     }
                     out[cell] = cp[cell] + tau * (divergence + (source?.pointer[cell] ?? 0))
                 }
@@ -83,17 +83,5 @@ public struct NernstPlanckTransport {
             } }
         }
         return substeps
-    }
-}
-
-extension BoundaryConditions {
-    /// Zero-gradient walls (ghost = cell), periodic axes kept: for coefficients on faces.
-    public static func mirror(_ conditions: BoundaryConditions) -> BoundaryConditions {
-        var mirrored = conditions
-        for axis in 0..<3 {
-            if mirrored.lower[axis] != .periodic { mirrored.lower[axis] = .neumann(0) }
-            if mirrored.upper[axis] != .periodic { mirrored.upper[axis] = .neumann(0) }
-        }
-        return mirrored
     }
 }

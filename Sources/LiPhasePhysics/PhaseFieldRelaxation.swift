@@ -30,7 +30,7 @@ public struct PhaseFieldRelaxation {
 
     public func apply(to state: ElectrodepositionState, dt: Double, step: Int, work rate: Field) throws {
         let grid = state.grid
-        try grid.refreshGhosts([state.lithium], conditions: [phaseFieldConditions(grid)])
+        try grid.refreshGhosts([state.lithium], conditions: [phaseFieldConditions()])
         let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
         let xi = state.lithium.pointer, v = state.void.pointer, r = rate.pointer
         let inverseH2 = (0..<dims).map { 1 / (grid.geometry.spacing[$0] * grid.geometry.spacing[$0]) }

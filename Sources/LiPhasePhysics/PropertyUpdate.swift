@@ -23,7 +23,7 @@ public struct PropertyUpdate {
     /// integral telescopes to the jump of ξ, so ∫δ_Γ dn = 1 for any width (Faraday-consistent).
     public func apply(to state: ElectrodepositionState) throws {
         let grid = state.grid
-        try grid.refreshGhosts([state.lithium, state.void], conditions: [phaseFieldConditions(grid), phaseFieldConditions(grid)])
+        try grid.refreshGhosts([state.lithium, state.void], conditions: [phaseFieldConditions(), phaseFieldConditions()])
         let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
         let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
         let sigmaI = state.ionicConductivity.pointer, sigmaE = state.electronicConductivity.pointer, area = state.reactiveArea.pointer

@@ -47,7 +47,6 @@ public final class EllipticSolver {
     private let coarsest = CoarsestSolver()
     private let residual: Field, direction: Field, product: Field
     private var boundaries = BoundaryConditions.allPeriodic()
-    private var wallConductance: [[Field?]] = []
     private var work = 0.0
 
     public init(grid: DistributedGrid) throws {
@@ -61,24 +60,18 @@ public final class EllipticSolver {
         direction = grid.makeField("p", units: "")
         product = grid.makeField("Ap", units: "")
         let fineCells = Double(grid.geometry.cells.product)
-        let self_ = Communicator.selfOnly()
         var current = fine
         while current.globalCells.product > Self.coarsestCells, current.coarsenableAxes.contains(true) {
             let axes = current.coarsenableAxes
             let cells = MultigridLevel.coarser(current.globalCells, axes: axes)
             let weight = Double(cells.product) / fineCells
-            func replicatedLevel(_ cells: Index3, weight: Double) throws -> MultigridLevel {
-                let decomposition = try CartesianDecomposition(world: self_, globalCells: cells, dimensions: dims, periodic: grid.decomposition.periodic)
-                return MultigridLevel(dimensions: dims, globalCells: cells, box: Box(lower: Index3(0, 0, 0), size: cells),
-                                      decomposition: decomposition, replicated: true, weight: weight)
-            }
             let coarse: MultigridLevel
             var gather: LevelGather? = nil
             let communicator = current.decomposition.cartesian
             let aligned = communicator.all((0..<3).allSatisfy { !axes[$0] || current.box.lower[$0] % 2 == 0 })
             if current.replicated || communicator.size == 1 || aligned {
                 if current.replicated {
-                    coarse = try replicatedLevel(cells, weight: weight)
+                    coarse = try replicatedLevel(cells: cells, weight: weight)
                 } else {
                     var lower = current.box.lower, upper = current.box.upper
                     for axis in 0..<3 where axes[axis] {
@@ -90,24 +83,25 @@ public final class EllipticSolver {
                 }
             } else {
                 // Aggregates would straddle ranks: gather this grid, continue replicated.
-                let shadow = try replicatedLevel(current.globalCells, weight: current.weight)
+                let shadow = try replicatedLevel(cells: current.globalCells, weight: current.weight)
                 gather = LevelGather(level: current, shadow: shadow)
-                coarse = try replicatedLevel(cells, weight: weight)
+                coarse = try replicatedLevel(cells: cells, weight: weight)
             }
             transitions.append((Coarsening(axes: axes), gather))
             levels.append(coarse)
             current = coarse
         }
         if !current.replicated && current.decomposition.cartesian.size > 1 {
-            coarsestGather = LevelGather(level: current, shadow: try replicatedLevel(of: current))
+            coarsestGather = LevelGather(level: current, shadow: try replicatedLevel(cells: current.globalCells, weight: current.weight))
         }
     }
 
-    private func replicatedLevel(of level: MultigridLevel) throws -> MultigridLevel {
-        let decomposition = try CartesianDecomposition(world: .selfOnly(), globalCells: level.globalCells, dimensions: level.dimensions,
-                                                       periodic: grid.decomposition.periodic)
-        return MultigridLevel(dimensions: level.dimensions, globalCells: level.globalCells, box: Box(lower: Index3(0, 0, 0), size: level.globalCells),
-                              decomposition: decomposition, replicated: true, weight: level.weight)
+    /// A level holding the whole grid on this rank alone (MPI_COMM_SELF).
+    private func replicatedLevel(cells: Index3, weight: Double) throws -> MultigridLevel {
+        let dimensions = grid.geometry.dimensions
+        let decomposition = try CartesianDecomposition(world: .selfOnly(), globalCells: cells, dimensions: dimensions, periodic: grid.decomposition.periodic)
+        return MultigridLevel(dimensions: dimensions, globalCells: cells, box: Box(lower: Index3(0, 0, 0), size: cells),
+                              decomposition: decomposition, replicated: true, weight: weight)
     }
 
     public var levelCount: Int { levels.count }
@@ -123,12 +117,7 @@ public final class EllipticSolver {
         self.boundaries = boundaries
         let geometry = grid.geometry, dims = geometry.dimensions
         // Wall ghosts of σ copy the cell (zero gradient), so boundary faces see the cell's σ.
-        var mirror = boundaries
-        for axis in 0..<3 {
-            if mirror.lower[axis] != .periodic { mirror.lower[axis] = .neumann(0) }
-            if mirror.upper[axis] != .periodic { mirror.upper[axis] = .neumann(0) }
-        }
-        try grid.refreshGhosts([conductivity], conditions: [mirror])
+        try grid.refreshGhosts([conductivity], conditions: [.mirror(boundaries)])
         let fine = levels[0], layout = fine.layout, n = layout.interior
         let sigma = UnsafePointer(conductivity.pointer)
         let lowerWall = grid.decomposition.isLowerWall, upperWall = grid.decomposition.isUpperWall
@@ -142,7 +131,7 @@ public final class EllipticSolver {
             upper[axis] += 1
             for k in 0..<upper.z { for j in 0..<upper.y { for i in 0..<upper.x {
                 let p = layout.offset(i, j, k)
-                let index = [i, j, k][axis]
+                let index = axis == 0 ? i : (axis == 1 ? j : k)
                 let a = sigma[p &- stride], b = sigma[p]
                 var value = a + b > 0 ? 2 * a * b / (a + b) * geometric : 0
                 if index == 0 && lowerWall[axis] {

@@ -221,7 +221,7 @@ struct Coarsening {
             var upper = n
             upper[axis] += 1          // faces 0...n along the face axis
             for k in 0..<upper.z { for j in 0..<upper.y { for i in 0..<upper.x {
-                let index = [i, j, k]
+                let index = Index3(i, j, k)
                 var ranges: [Range<Int>] = []
                 for other in 0..<3 {
                     if other == axis {

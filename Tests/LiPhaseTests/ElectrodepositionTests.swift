@@ -259,6 +259,7 @@ extension ElectrodepositionTests {
         }
         // Stripping half-cycles give back what plating put into the reservoir.
         XCTAssertLessThan(abs(try value(simulation, "li_inventory_imbalance")), 1e-12)
+        XCTAssertEqual(try value(simulation, "stripping_shortfall_um"), 0)
     }
 }
 
