@@ -24,15 +24,16 @@ let package = Package(
         .target(name: "LiPhaseParallel", dependencies: ["CMPI"]),
         .target(name: "LiPhaseGrid", dependencies: ["LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseSolvers", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
-        .target(name: "LiPhasePhysics", dependencies: ["LiPhaseGrid", "LiPhaseSolvers"], swiftSettings: kernelSettings),
+        .target(name: "LiPhaseMaterials", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
+        .target(name: "LiPhasePhysics", dependencies: ["LiPhaseGrid", "LiPhaseMaterials", "LiPhaseSolvers"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseIO", dependencies: ["LiPhaseParallel", "CHDF5", "CMPI", "Yams"]),
-        .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel", "CSignals"]),
+        .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhaseMaterials", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel", "CSignals"]),
         .executableTarget(name: "liphase", dependencies: [
             "LiPhase", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseSolvers", "CSignals"], path: "Tests/MPIDriver"),
+        .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseMaterials", "LiPhaseSolvers", "CSignals"], path: "Tests/MPIDriver"),
         .executableTarget(name: "liphase-bench", dependencies: ["LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"], path: "Benchmarks/Harness"),
-        .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase", "CSignals"]),
+        .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase", "LiPhaseMaterials", "CSignals"]),
     ],
     swiftLanguageModes: [.v5]
 )

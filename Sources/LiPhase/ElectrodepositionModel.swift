@@ -1,6 +1,7 @@
 import Foundation
 import LiPhaseGrid
 import LiPhaseIO
+import LiPhaseMaterials
 import LiPhaseParallel
 import LiPhasePhysics
 
@@ -20,6 +21,13 @@ public final class ElectrodepositionModel: SimulationModel {
     private let ionSource: Field
     private let columns: Communicator
     private let work: Field
+    /// Polycrystal: grain ids (as exact Doubles) and the boundary indicator b (MODEL.md §3).
+    let grainIds: Field?
+    let boundary: Field?
+    /// Component labels of the Li (ξ > ½), refreshed for the diagnostics and the short test.
+    let componentLabels: Field
+    private(set) var components = LithiumComponents(components: [])
+    public private(set) var terminalEvent: String?
 
     /// Step counter for the noise (keyed by step, so restarts reproduce it).
     private var step = 0
@@ -42,16 +50,29 @@ public final class ElectrodepositionModel: SimulationModel {
         let geometry = GridGeometry(dimensions: configuration.dimensions, cells: configuration.cells, spacing: configuration.spacing)
         grid = try DistributedGrid(geometry: geometry, conditions: phaseFieldConditions(), world: world)
         state = ElectrodepositionState(grid: grid)
+        if settings.microstructure.isPolycrystal {
+            grainIds = grid.makeField("grain_id", units: "1")
+            boundary = grid.makeField("grain_boundary", units: "1")
+        } else {
+            grainIds = nil
+            boundary = nil
+        }
+        componentLabels = grid.makeField("li_component", units: "1")
         var properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
                                         electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
                                         lithium: parameters.lithiumConductivity)
         properties.binary = settings.binaryElectrolyte
+        properties.boundary = boundary
+        properties.ionicBand = parameters.ionicBand
+        properties.electronicBand = parameters.electronicBand
         self.properties = properties
         potentials = try CoupledPotentialSolve(state: state, kinetics: parameters.kinetics, equilibriumPotential: parameters.equilibriumPotential,
                                                tolerance: settings.potentialTolerance, maximumIterations: settings.maximumNewtonIterations)
         potentials.concentrationDependent = settings.binaryElectrolyte
         var routing = LithiumRouting(molarVolume: parameters.molarVolume, penetrationThreshold: parameters.penetrationThreshold)
         routing.freeGrowth = settings.binaryElectrolyte
+        routing.boundary = boundary
+        routing.boundaryPenetrationThreshold = parameters.boundaryPenetrationThreshold
         self.routing = routing
         transport = NernstPlanckTransport(inverseThermalVoltage: PhysicalConstants.inverseThermalVoltage(temperature: configuration.temperature))
         diffusivity = grid.makeField("diffusivity", units: "m^2/s")
@@ -66,13 +87,15 @@ public final class ElectrodepositionModel: SimulationModel {
 
     public var stateFields: [Field] {
         [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] + (settings.binaryElectrolyte ? [state.concentration] : [])
+            + [grainIds, boundary].compactMap { $0 }
     }
-    public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent] }
+    public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent, componentLabels] }
 
     public var diagnosticNames: [String] {
         ["applied_current_density_mA_cm2", "faradaic_current_density_mA_cm2", "cell_voltage_V", "mean_overpotential_V",
          "li_inventory_imbalance", "charge_imbalance", "penetration_depth_um", "reservoir_min_um", "reservoir_mean_um",
-         "electronic_current_density_mA_cm2", "stripping_shortfall_um", "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
+         "electronic_current_density_mA_cm2", "stripping_shortfall_um", "isolated_li_count", "isolated_li_um", "isolated_li_depth_um",
+         "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
     }
 
     public var scalarState: [String: Double] {
@@ -116,6 +139,7 @@ public final class ElectrodepositionModel: SimulationModel {
             state.lithium[i, j, k] = settings.anodeThickness > 0 ? parameters.phaseField.profile(g.centre(0, box.lower.x + i), interface: settings.anodeThickness) : 0
             state.reservoir[i, j, k] = settings.reservoirThickness
         } } }
+        try buildMicrostructure()
         initialInventory = inventory()
         try stateDidLoad(time: time, scalars: scalarState)
     }
@@ -136,6 +160,9 @@ public final class ElectrodepositionModel: SimulationModel {
     /// no more than solver.max_fraction_change of any cell.
     public func stableTimeStep(time: Double) throws -> Double {
         if let cached = cachedStableStep, cached.time == time { return cached.dt }
+        // A short in the state as given (planted, or loaded) would make the solve meaningless.
+        if terminalEvent == nil { try detectShort(time: time) }
+        if let event = terminalEvent { throw TerminalEvent(event) }
         try properties.apply(to: state)
         let control = control(at: time)
         if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
@@ -164,6 +191,8 @@ public final class ElectrodepositionModel: SimulationModel {
         try relaxation.apply(to: state, dt: dt, step: step, work: work)
         step += 1
         try checkFinite(time: time + dt)
+        try detectShort(time: time + dt)
+        detectVoltageCollapse(time: time, cellVoltage: lastSolve.counterElectrodePotential + (-lastSolve.faradaicTotal / potentials.electrodeArea) * parameters.seriesResistance)
     }
 
     /// Stops the run at the first non-finite value, naming the field, the global cell and its
@@ -217,6 +246,75 @@ public final class ElectrodepositionModel: SimulationModel {
                               dt: dt, grid: grid, conditions: conditions, work: work)
     }
 
+    // MARK: Microstructure and connected Li
+
+    /// Grain ids (seeded Voronoi or imported), the boundary bands and pores (MODEL.md §3).
+    private func buildMicrostructure() throws {
+        let micro = settings.microstructure, g = grid.geometry, box = grid.localBox
+        if let grainIds, let boundary {
+            var ids: [Double]
+            switch micro.kind {
+            case .imported:
+                let file = try HDF5File.open(path: micro.file ?? "", communicator: grid.communicator)
+                ids = try file.readGrainIds(micro.dataset, global: g.cells, dimensions: g.dimensions, box: box)
+                try file.close()
+            default:
+                let domain = (0..<g.dimensions).map { Double(g.cells[$0]) * g.spacing[$0] }
+                let grains = VoronoiGrains(dimensions: g.dimensions, domain: domain, grainSize: micro.grainSize, sizeSpread: micro.sizeSpread, seed: micro.seed)
+                ids = []
+                ids.reserveCapacity(box.cellCount)
+                for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+                    let centre = (0..<3).map { $0 < g.dimensions ? g.centre($0, box.lower[$0] + [i, j, k][$0]) : 0 }
+                    ids.append(Double(grains.grain(at: centre)))
+                } } }
+            }
+            var index = 0
+            for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+                grainIds[i, j, k] = ids[index]
+                index += 1
+            } } }
+            try GrainBoundaryBands.indicator(grainIds: ids, grid: grid, boundaryCells: micro.boundaryCells, into: boundary)
+        }
+        if micro.poreFraction > 0 {
+            let domain = (0..<g.dimensions).map { Double(g.cells[$0]) * g.spacing[$0] }
+            Pores(dimensions: g.dimensions, domain: domain, electrolyteStart: settings.anodeThickness + parameters.phaseField.width,
+                  fraction: micro.poreFraction, diameter: micro.poreSize, seed: micro.seed)
+                .carve(void: state.void, lithium: state.lithium, geometry: g, box: box)
+        }
+    }
+
+    /// Recomputes σ_i, σ_e and the reacting area from the state (tests measure the property maps).
+    func updateProperties() throws { try properties.apply(to: state) }
+
+    /// Labels the Li deposits; collective.
+    func labelComponents() throws {
+        components = try ComponentLabelling.label(state.lithium, grid: grid, labels: componentLabels)
+    }
+
+    /// A short (MODEL.md §8): Li connected to the anode reaches the counter electrode. Labelling
+    /// runs only once some Li sits in the last layer, which is rare, so the test is cheap.
+    private func detectShort(time: Double) throws {
+        let layout = state.lithium.layout, n = layout.interior, box = grid.localBox, g = grid.geometry
+        var reached = false
+        if box.upper.x == g.cells.x {
+            for k in 0..<n.z { for j in 0..<n.y where state.lithium[n.x - 1, j, k] > 0.5 { reached = true } }
+        }
+        guard grid.communicator.any(reached) else { return }
+        try labelComponents()
+        guard let path = components.components.first(where: { $0.touchesAnode && $0.touchesCounter }) else { return }
+        let cell = path.counterCell, cx = g.cells.x, cy = g.cells.y
+        let position = [cell % cx, (cell / cx) % cy, cell / (cx * cy)]
+        let where_ = (0..<g.dimensions).map { String(format: "%.3g", g.centre($0, position[$0]) * 1e6) }.joined(separator: ", ")
+        terminalEvent = "a short circuit: Li connected to the anode reached the counter electrode at global cell (\(position.prefix(g.dimensions).map(String.init).joined(separator: ", "))), position (\(where_)) µm, t = \(String(format: "%.6g", time)) s"
+    }
+
+    /// A short by voltage collapse: under current, |V_cell| fell below short.voltage_threshold.
+    private func detectVoltageCollapse(time: Double, cellVoltage: Double) {
+        guard settings.shortVoltageThreshold > 0, appliedCurrentDensity != 0, abs(cellVoltage) < settings.shortVoltageThreshold else { return }
+        terminalEvent = String(format: "a short circuit: the cell voltage collapsed to %.4g V (short.voltage_threshold %.4g V) at %.4g mA/cm², t = %.6g s",
+                               cellVoltage, settings.shortVoltageThreshold, appliedCurrentDensity / 10, time)
+    }
+
     // MARK: Diagnostics
 
     /// Li volume in the domain plus the reservoir (m³, per metre of depth in 2-D).
@@ -255,16 +353,24 @@ public final class ElectrodepositionModel: SimulationModel {
         let imbalance = initialInventory > 0 ? (inventory() - expected) / initialInventory : 0
         let chargeImbalance = appliedCurrentDensity != 0 ? (faradaicDensity - appliedCurrentDensity) / appliedCurrentDensity : 0
         let layout = state.lithium.layout, n = layout.interior, g = grid.geometry, box = grid.localBox
-        var deepest = -Double.infinity, lowest = Double.infinity, reservoirSum = 0.0
+        var lowest = Double.infinity, reservoirSum = 0.0
         let q = UnsafePointer(state.faradaicCurrent.pointer), eta = UnsafePointer(state.overpotential.pointer)
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
             lowest = min(lowest, state.reservoir.pointer[base])
             if box.lower.x == 0 { reservoirSum += state.reservoir.pointer[base] }
-            for i in 0..<n.x where state.lithium.pointer[base &+ i] > 0.5 {
-                deepest = max(deepest, g.centre(0, box.lower.x + i) - settings.anodeThickness)
-            }
         } }
+        // Labelling only fails on a corrupt label exchange; the diagnostics then report NaN.
+        let labelled = (try? labelComponents()) != nil
+        let connected = components.components.filter { $0.touchesAnode }, isolated = components.components.filter { !$0.touchesAnode }
+        let anodeThickness = settings.anodeThickness
+        let depth: (LithiumComponents.Component) -> Double = { c in g.centre(0, c.highestX) - anodeThickness }
+        let connectedDepth: Double = connected.map(depth).max() ?? -Double.infinity
+        let isolatedDepth: Double = isolated.map(depth).max() ?? 0
+        let deepest: Double = labelled ? connectedDepth : Double.nan
+        let isolatedCells: Int = isolated.reduce(0) { $0 + $1.fixedVolume }
+        let isolatedVolume: Double = Double(isolatedCells) / LithiumComponents.volumeScale * g.cellVolume
+        let isolatedColumns: [Double] = labelled ? [Double(isolated.count), isolatedVolume / area * 1e6, isolatedDepth * 1e6] : [Double.nan, Double.nan, Double.nan]
         let weighted = grid.reproducibleSum { tile in
             var sum = 0.0
             for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
@@ -277,9 +383,10 @@ public final class ElectrodepositionModel: SimulationModel {
         let columnsTotal = grid.communicator.sum(reservoirSum)
         let cellVoltage = lastSolve.counterElectrodePotential + faradaicDensity * parameters.seriesResistance
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
-                imbalance, chargeImbalance, grid.communicator.max(deepest) * 1e6, grid.communicator.min(lowest) * 1e6,
+                imbalance, chargeImbalance, deepest * 1e6, grid.communicator.min(lowest) * 1e6,
                 columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,
                 strippingShortfall / area * 1e6,
+                ] + isolatedColumns + [
                 Double(lastSolve.newtonIterations), Double(lastSolve.linearIterations), lastSolve.sweepEquivalents]
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LiPhaseIO
+import LiPhaseMaterials
 import LiPhasePhysics
 
 /// Every number the electrodeposition model computes with, derived from the physical inputs at
@@ -15,6 +16,12 @@ public struct ElectrodepositionParameters: Sendable {
     public let kinetics: ButlerVolmer
     public let equilibriumPotential: Double
     public let penetrationThreshold: Double       // η_pen, V
+    /// Grain-boundary band values (MODEL.md §3; docs/model.md "Polycrystal").
+    public let boundaryBandWidth: Double          // w_gb = n_gb·Δx
+    public let boundaryResistance: Double         // r_gb(T), Ω·m²
+    public let ionicBand: Double                  // σ_i of the band, S/m
+    public let electronicBand: Double             // σ_e of the band, S/m
+    public let boundaryPenetrationThreshold: Double
     public let phaseField: PhaseFieldParameters
     public let molarVolume: Double
     /// Front speed at the nominal current, J·Ω/F (or i₀·Ω/F when the voltage is held).
@@ -32,10 +39,18 @@ public struct ElectrodepositionParameters: Sendable {
         ionicFloor = s.conductivityFloor * ionicConductivity
         electronicConductivity = arrhenius(s.electronicConductivity, activationEnergy: s.electronicActivationEnergy, temperature: temperature, referenceTemperature: reference)
         electronicFloor = s.conductivityFloor * electronicConductivity
+        boundaryBandWidth = Double(s.microstructure.boundaryCells) * spacing
+        // A resistance rises as its conductance falls: r_gb(T) = r_gb(T_ref)·exp(+E_a/k_B·(1/T − 1/T_ref)).
+        boundaryResistance = s.boundaryResistance / arrhenius(1, activationEnergy: s.boundaryActivationEnergy, temperature: temperature, referenceTemperature: reference)
+        ionicBand = GrainBoundaryRules.bandIonicConductivity(grain: ionicConductivity, boundaryResistance: boundaryResistance, bandWidth: boundaryBandWidth)
+        let core = arrhenius(s.boundaryElectronicConductivity, activationEnergy: s.electronicActivationEnergy, temperature: temperature, referenceTemperature: reference)
+        electronicBand = GrainBoundaryRules.bandElectronicConductivity(grain: electronicConductivity, core: core, coreWidth: s.boundaryCoreWidth, bandWidth: boundaryBandWidth)
+        boundaryPenetrationThreshold = LiPhasePhysics.penetrationThreshold(fractureToughness: s.boundaryFractureToughness, flawSize: s.flawSize, molarVolume: s.molarVolume)
         // Capped against every conductivity outside Li, ionic included: against the electronic one
         // alone (MODEL.md §3's wording), LLZO's 1e-8 S/cm gives σ_Li = 0.01 S/cm, only 10× σ_g,
         // and the cell voltage then moves by 0.7 % when the cap doubles.
-        lithiumConductivity = ConductivityLaws.cappedLithium(s.lithiumConductivity, largestOutside: max(electronicConductivity, ionicConductivity),
+        lithiumConductivity = ConductivityLaws.cappedLithium(s.lithiumConductivity, largestOutside: max(electronicConductivity, ionicConductivity,
+                                                                                                   s.microstructure.isPolycrystal ? electronicBand : 0),
                                                              capFactor: s.lithiumCapFactor)
         let exchange = arrhenius(ButlerVolmer.exchangeCurrentDensity(chargeTransferResistance: s.chargeTransferResistance, temperature: reference),
                                  activationEnergy: s.exchangeActivationEnergy, temperature: temperature, referenceTemperature: reference)

@@ -12,6 +12,9 @@ public enum RunOutcome: Equatable, Sendable {
     /// A scheduler signal or the wall-time limit stopped the run at a step boundary, after a
     /// checkpoint (`reason` says which).
     case stoppedEarly(step: Int, time: Double, reason: String)
+    /// The model ended the run with a physical event (a short circuit): output, time-series row
+    /// and checkpoint are written as at the end.
+    case ended(step: Int, time: Double, event: String)
 }
 
 /// A run that cannot start on this machine or rank count; nothing was computed.
@@ -241,7 +244,13 @@ public final class Simulation {
             }
             var nextOutput = outputTime(progress.nextOutputIndex).map { min($0, configuration.endTime) } ?? configuration.endTime
             if let event = model.nextStop(after: progress.time), event < nextOutput { nextOutput = event }
-            let stable = try model.stableTimeStep(time: progress.time)
+            let stable: Double
+            do {
+                stable = try model.stableTimeStep(time: progress.time)
+            } catch let event as TerminalEvent {
+                try finish(dt: dt, start: start)
+                return .ended(step: progress.step, time: progress.time, event: event.description)
+            }
             let step = stepControl.next(stableStep: stable, time: progress.time, nextStop: nextOutput)
             dt = step.dt
             if !step.reachesStop && dt < stepControl.minimumStep {
@@ -251,6 +260,10 @@ public final class Simulation {
             progress.step += 1
             progress.time = step.reachesStop ? nextOutput : progress.time + dt
             let wall = MPIEnvironment.wallTime() - start
+            if let event = model.terminalEvent {
+                try finish(dt: dt, start: start)
+                return .ended(step: progress.step, time: progress.time, event: event)
+            }
 
             var outputDue = false
             if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every * (1 - 1e-12) {

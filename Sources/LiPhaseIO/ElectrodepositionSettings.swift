@@ -20,6 +20,18 @@ public struct ElectrodepositionSettings: Sendable {
     public var flawSize: Double                     // m
     public var conductivityFloor: Double            // fraction of σ_g
 
+    public var boundaryResistance: Double           // r_gb, Ω·m² at the reference temperature
+    public var boundaryActivationEnergy: Double     // J
+    public var boundaryElectronicConductivity: Double  // σ_e,gb,phys of the core, S/m
+    public var boundaryCoreWidth: Double            // δ_gb, m
+    public var boundaryFractureToughness: Double    // Pa·m^½
+    public var microstructure: MicrostructureSettings
+
+    public var nucleationEnabled: Bool
+    public var nucleationOverpotential: Double      // V
+    public var nucleationSeedFraction: Double
+    public var shortVoltageThreshold: Double        // V, 0: off
+
     public var lithiumConductivity: Double          // S/m
     public var lithiumCapFactor: Double
     public var molarVolume: Double                  // m³/mol
@@ -63,6 +75,16 @@ public struct ElectrodepositionSettings: Sendable {
         fractureToughness = real("electrolyte.fracture_toughness", 1.25e6)
         flawSize = real("electrolyte.flaw_size", 1e-6)
         conductivityFloor = real("electrolyte.conductivity_floor", 1e-6)
+        boundaryResistance = real("electrolyte.grain_boundary_resistance", 0.3e-4)
+        boundaryActivationEnergy = real("electrolyte.grain_boundary_activation_energy", 0.52 * 1.602176634e-19)
+        boundaryElectronicConductivity = real("electrolyte.grain_boundary_electronic_conductivity", 1e-4)
+        boundaryCoreWidth = real("electrolyte.grain_boundary_core_width", 1e-9)
+        boundaryFractureToughness = real("electrolyte.grain_boundary_fracture_toughness", 0.44e6)
+        microstructure = MicrostructureSettings(deck: deck)
+        nucleationEnabled = deck.boolean("nucleation.enabled") ?? true
+        nucleationOverpotential = real("nucleation.overpotential", 0.02)
+        nucleationSeedFraction = real("nucleation.seed_fraction", 0.05)
+        shortVoltageThreshold = real("short.voltage_threshold", 0)
         lithiumConductivity = real("lithium.electronic_conductivity", 1.1e7)
         lithiumCapFactor = real("lithium.conductivity_cap", 1e4)
         molarVolume = real("lithium.molar_volume", 12.97e-6)
@@ -101,8 +123,42 @@ public struct ElectrodepositionSettings: Sendable {
             issues.append(deck.issue(path, String(format: "alpha_anodic %.10g + alpha_cathodic %.10g = %.10g; they must add up to 1 (e.g. alpha_cathodic: %.10g)",
                                                    alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
         }
+        if microstructure.kind == .imported && microstructure.file == nil && !deck.failed("microstructure.kind") {
+            issues.append(deck.issue("microstructure.kind", "'import' needs microstructure.file (an HDF5 file with integer grain ids)"))
+        }
+        if microstructure.kind != .imported, deck.isSet("microstructure.file") {
+            issues.append(deck.issue("microstructure.file", "is only read when microstructure.kind is 'import' (it is '\(microstructure.kind.rawValue)')"))
+        }
         if mode == .potentiostatic && !deck.isSet("protocol.voltage") && !deck.failed("protocol.mode") {
             issues.append(deck.issue("protocol.mode", "potentiostatic mode needs protocol.voltage (V, positive plates at x = 0)"))
         }
+    }
+}
+
+/// The electrolyte's grains, boundary bands and pores (MODEL.md §3).
+public struct MicrostructureSettings: Sendable {
+    public enum Kind: String, Sendable { case singleCrystal = "single_crystal", voronoi, imported = "import" }
+    public var kind: Kind
+    public var grainSize: Double                    // m
+    public var sizeSpread: Double
+    public var seed: UInt64
+    public var boundaryCells: Int
+    public var poreFraction: Double
+    public var poreSize: Double                     // m
+    public var file: String?
+    public var dataset: String
+
+    public var isPolycrystal: Bool { kind != .singleCrystal }
+
+    init(deck: Deck) {
+        kind = Kind(rawValue: deck.text("microstructure.kind") ?? "single_crystal") ?? .singleCrystal
+        grainSize = deck.real("microstructure.grain_size") ?? 10e-6
+        sizeSpread = deck.real("microstructure.size_spread") ?? 0
+        seed = UInt64(max(0, deck.integer("microstructure.seed") ?? 1))
+        boundaryCells = deck.integer("microstructure.boundary_cells") ?? 2
+        poreFraction = deck.real("microstructure.pore_fraction") ?? 0
+        poreSize = deck.real("microstructure.pore_size") ?? 2e-6
+        file = deck.text("microstructure.file")
+        dataset = deck.text("microstructure.dataset") ?? "DataContainers/ImageDataContainer/CellData/FeatureIds"
     }
 }

@@ -142,17 +142,67 @@ public final class HDF5File {
         let dataset = H5Dopen2(id, name, liphase_h5p_default())
         guard dataset >= 0 else { throw HDF5Error("cannot open dataset \(name) in \(path)") }
         defer { H5Dclose(dataset) }
+        let (start, count) = Self.blockSelection(box, dimensions: dimensions)
+        return try readSelection(dataset, name: name, start: start, count: count)
+    }
+
+    /// Reads a hyperslab of an open dataset as Doubles (HDF5 converts integer types). Collective.
+    private func readSelection(_ dataset: hid_t, name: String, start: [hsize_t], count: [hsize_t]) throws -> [Double] {
+        var start = start, count = count
         let fileSpace = H5Dget_space(dataset)
         defer { H5Sclose(fileSpace) }
-        var (start, count) = Self.blockSelection(box, dimensions: dimensions)
         H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
         let memorySpace = H5Screate_simple(Int32(count.count), &count, nil)
         defer { H5Sclose(memorySpace) }
         let dxpl = collectiveTransfer()
         defer { H5Pclose(dxpl) }
-        var values = [Double](repeating: 0, count: box.cellCount)
+        var values = [Double](repeating: 0, count: Int(count.reduce(1, *)))
         let status = values.withUnsafeMutableBufferPointer { H5Dread(dataset, liphase_h5t_native_double(), memorySpace, fileSpace, dxpl, $0.baseAddress) }
         guard status >= 0 else { throw HDF5Error("reading dataset \(name) from \(path) failed: the file is truncated or corrupted") }
+        return values
+    }
+
+    /// Reads this rank's block of an integer grain-id array: DREAM.3D's FeatureIds layout
+    /// [z][y][x][1], or [z][y][x], and in 2-D also [1][y][x][1], [1][y][x] or [y][x]. Values come
+    /// back as Doubles (exact for ids below 2⁵³). Collective.
+    public func readGrainIds(_ name: String, global: Index3, dimensions: Int, box: Box) throws -> [Double] {
+        guard exists(name) else {
+            throw HDF5Error("\(path) has no dataset '\(name)': set microstructure.dataset to the path of the grain-id array")
+        }
+        let dataset = H5Dopen2(id, name, liphase_h5p_default())
+        guard dataset >= 0 else { throw HDF5Error("cannot open dataset \(name) in \(path): the file is truncated or corrupted") }
+        defer { H5Dclose(dataset) }
+        let type = H5Dget_type(dataset)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_INTEGER else {
+            throw HDF5Error("dataset \(name) in \(path) does not hold integers: grain ids must be an integer array (DREAM.3D FeatureIds is int32)")
+        }
+        let shape = try datasetShape(name)
+        let core = dimensions == 3 ? [global.z, global.y, global.x] : [global.y, global.x]
+        var accepted = [core, core + [1]]
+        if dimensions == 2 { accepted += [[1] + core, [1] + core + [1]] }
+        guard let layout = accepted.first(where: { $0 == shape }) else {
+            let wanted = dimensions == 3 ? "[\(global.z), \(global.y), \(global.x)(, 1)] as [z, y, x(, 1)]" : "[(1, )\(global.y), \(global.x)(, 1)] as [(z, )y, x(, 1)]"
+            throw HDF5Error("dataset \(name) in \(path) has shape \(shape), but grid.cells needs \(wanted)")
+        }
+        var (start, count) = Self.blockSelection(box, dimensions: dimensions)
+        if layout.count == core.count + 1 && layout.last == 1 && layout != [1] + core { start.append(0); count.append(1) }
+        if dimensions == 2 && layout.first == 1 && layout.count > core.count {
+            start.insert(0, at: 0); count.insert(1, at: 0)
+            if layout.count == core.count + 2 { start.append(0); count.append(1) }
+        }
+        let values = try readSelection(dataset, name: name, start: start, count: count)
+        // Every rank must throw together, or the others would wait in the next collective call.
+        let localBad = values.firstIndex { !($0 >= 0) }
+        let badRank = communicator.min(localBad != nil ? Double(communicator.rank) : .infinity)
+        if badRank.isFinite {
+            var message = ""
+            if let bad = localBad {
+                let x = box.lower.x + bad % box.size.x, y = box.lower.y + (bad / box.size.x) % box.size.y, z = box.lower.z + bad / (box.size.x * box.size.y)
+                message = "dataset \(name) in \(path) has grain id \(values[bad]) at cell (x, y, z) = (\(x), \(y), \(z)); grain ids must be ≥ 0"
+            }
+            throw HDF5Error(communicator.broadcast(message, from: Int(badRank)))
+        }
         return values
     }
 

@@ -109,7 +109,7 @@ public enum DeckSchema {
     public static let modelNames = ["pfhub_7a", "electrodeposition"]
 
     /// Sections that only the electrodeposition model reads.
-    public static let electrodepositionSections = ["cell", "electrolyte", "lithium", "electrochemistry", "phase_field", "protocol", "solver"]
+    public static let electrodepositionSections = ["cell", "electrolyte", "microstructure", "lithium", "electrochemistry", "phase_field", "nucleation", "protocol", "short", "solver"]
 
     /// One-line descriptions of the sections, in reference order.
     public static let sections: [(name: String, summary: String)] = [
@@ -120,10 +120,13 @@ public enum DeckSchema {
         ("checkpoint", "Restart files: complete state in HDF5, written atomically."),
         ("cell", "The simulated cell: Li anode at x = 0, solid electrolyte, counter electrode at x = Lx (MODEL.md §1)."),
         ("electrolyte", "The solid electrolyte (garnet LLZO by default): conduction and fracture (MODEL.md §3, §10)."),
+        ("microstructure", "Grains, grain-boundary bands and pores of the solid electrolyte (MODEL.md §3): single crystal, seeded Voronoi, or grain ids imported from HDF5."),
         ("lithium", "Li metal properties (MODEL.md §3, §10)."),
         ("electrochemistry", "Butler–Volmer kinetics at the Li contact (MODEL.md §0)."),
         ("phase_field", "The diffuse Li interface: width, energy, relaxation and seeded noise (MODEL.md §5)."),
+        ("nucleation", "Li nucleation inside the solid electrolyte where the overpotential passes η_nuc + η_pen and electrons reach (MODEL.md §5)."),
         ("protocol", "What the cell is asked to do: galvanostatic or potentiostatic hold, or plating/stripping cycles (MODEL.md §8)."),
+        ("short", "Short-circuit detection (MODEL.md §8): anode-connected Li at the counter electrode, or a collapsed cell voltage."),
         ("solver", "The coupled potential solve (MODEL.md §4): Newton on the Butler–Volmer term, multigrid-preconditioned CG."),
     ]
 
@@ -180,6 +183,38 @@ public enum DeckSchema {
         KeySpec("electrolyte.flaw_size", .real(.length), bounds: .positive(max: 1e4), default: "1", "Flaw size a of the penetration threshold (MODEL.md §3)."),
         KeySpec("electrolyte.conductivity_floor", .real(.dimensionless), bounds: .open(0, 1), default: "1e-6",
                 "Floor conductivities as a fraction of the electrolyte's: ionic in Li and void, electronic in void (MODEL.md §3: for solver regularity)."),
+        KeySpec("electrolyte.grain_boundary_resistance", .real(.areaResistance), bounds: .positive(max: 1e6), default: "0.3",
+                "Ionic area resistance r_gb of one grain boundary (MODEL.md §3, §10). The band keeps it at any resolution (docs/model.md)."),
+        KeySpec("electrolyte.grain_boundary_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.52",
+                "Activation energy of r_gb (Heo et al. 2021)."),
+        KeySpec("electrolyte.grain_boundary_electronic_conductivity", .real(.conductivity), bounds: .closed(0, 1e5), default: "1e-6",
+                "Electronic conductivity σ_e,gb,phys of the grain-boundary core (default 100 × the grain's 1e-8 S/cm; MODEL.md §10). With the core width it is a sheet conductance along the boundary."),
+        KeySpec("electrolyte.grain_boundary_core_width", .real(.length), bounds: .positive(max: 10), default: "0.001",
+                "Width δ_gb of the electronically conducting grain-boundary core (default 1 nm)."),
+        KeySpec("electrolyte.grain_boundary_fracture_toughness", .real(.fractureToughness), bounds: .positive(max: 100), default: "0.44",
+                "K_IC of grain boundaries, for their penetration threshold (MODEL.md §3, §10)."),
+        KeySpec("microstructure.kind", .choice(["single_crystal", "voronoi", "import"]), default: "single_crystal",
+                "single_crystal: no grain boundaries; voronoi: seeded Voronoi grains; import: grain ids from microstructure.file."),
+        KeySpec("microstructure.grain_size", .real(.length), bounds: .positive(max: 1e5), default: "10",
+                "Voronoi: grain size d, the side of the square (2-D) or cube (3-D) of the mean grain area (volume); a brick layer of the same d has the same boundary area per volume."),
+        KeySpec("microstructure.size_spread", .real(.dimensionless), bounds: .closed(0, 1), default: "0",
+                "Voronoi: spread of grain sizes (0: Poisson–Voronoi). Seeds get power-diagram weights (spread·d)²·u, u uniform in [0, 1)."),
+        KeySpec("microstructure.seed", .integer, bounds: .closed(0, 4_294_967_295), default: "1", "Seed of the grain and pore positions."),
+        KeySpec("microstructure.boundary_cells", .integer, bounds: .closed(2, 16), default: "2",
+                "Width n_gb of the grain-boundary bands in cells (MODEL.md §3: n_gb ≥ 2)."),
+        KeySpec("microstructure.pore_fraction", .real(.dimensionless), bounds: .closed(0, 0.5), default: "0",
+                "Volume fraction of the electrolyte taken by pores (void cells; seeded, counter-based)."),
+        KeySpec("microstructure.pore_size", .real(.length), bounds: .positive(max: 1e4), default: "2", "Pore diameter."),
+        KeySpec("microstructure.file", .text, "Import: HDF5 file with integer grain ids, one per cell (DREAM.3D layout [z][y][x][1], or [z][y][x], or [y][x] in 2-D)."),
+        KeySpec("microstructure.dataset", .text, default: "DataContainers/ImageDataContainer/CellData/FeatureIds",
+                "Import: path of the grain-id dataset inside microstructure.file."),
+        KeySpec("nucleation.enabled", .boolean, default: "true", "Allow Li to nucleate inside the solid electrolyte (solid mode only)."),
+        KeySpec("nucleation.overpotential", .real(.voltage), bounds: .closed(0, 10), default: "0.02",
+                "η_nuc: nucleation needs η < −(η_nuc + η_pen) (MODEL.md §5)."),
+        KeySpec("nucleation.seed_fraction", .real(.dimensionless), bounds: .leftOpen(0, 0.5), default: "0.05",
+                "Li fraction at which a nucleus counts as seeded; from there the Butler–Volmer term grows it."),
+        KeySpec("short.voltage_threshold", .real(.voltage), bounds: .closed(0, 10), default: "0",
+                "Flag a short when the magnitude of the cell voltage under current falls below this (0: off; the Li-path test is always on)."),
         KeySpec("lithium.electronic_conductivity", .real(.conductivity), bounds: .positive(max: 1e7), default: "1.1e5", "σ_Li (MODEL.md §3)."),
         KeySpec("lithium.conductivity_cap", .real(.dimensionless), bounds: .closed(10, 1e12), default: "1e4",
                 "σ_Li is capped at this multiple of the largest conductivity (ionic or electronic) outside Li, which keeps Li equipotential to ~1e-4 of the electrolyte's drop (see docs/model.md)."),

@@ -29,4 +29,13 @@ public enum ConductivityLaws {
         let s = 1 - li - v
         return s + v > 1e-12 ? s / (s + v) : 1
     }
+
+    /// The smooth step p(ξ) = 3ξ² − 2ξ³ (clamped ξ) whose gradient is the interface delta
+    /// δ_Γ = |∇p(ξ)| (MODEL.md §4): p runs from 0 to 1, so ∫δ_Γ dn = 1 across any monotone profile,
+    /// and |∇p| = 6ξ(1−ξ)|∇ξ| decays like ξ² in the tails.
+    @inline(__always)
+    public static func interfaceStep(_ li: Double) -> Double {
+        let x = Swift.min(Swift.max(li, 0), 1)
+        return x * x * (3 - 2 * x)
+    }
 }

@@ -16,6 +16,9 @@ public struct LithiumRouting {
     /// Binary-electrolyte mode (MODEL.md §7): Li grows freely into the electrolyte and dissolves
     /// back into it; the reservoir only takes plating that finds no room.
     public var freeGrowth = false
+    /// Polycrystal: η_pen = η_pen,g(1 − b) + η_pen,gb·b (MODEL.md §3).
+    public var boundary: Field?
+    public var boundaryPenetrationThreshold = 0.0
 
     public init(molarVolume: Double, penetrationThreshold: Double) {
         self.molarVolume = molarVolume
@@ -42,6 +45,8 @@ public struct LithiumRouting {
         let xi = state.lithium.pointer, v = state.void.pointer
         let q = UnsafePointer(state.faradaicCurrent.pointer), eta = UnsafePointer(state.overpotential.pointer)
         let reservoir = state.reservoir.pointer
+        let b = boundary.map { UnsafePointer($0.pointer) }
+        let thresholdStep = boundaryPenetrationThreshold - penetrationThreshold
         let dx = grid.geometry.spacing[0]
         let factor = -molarVolume / PhysicalConstants.faraday * dt
         let columnCount = n.y * n.z
@@ -60,7 +65,7 @@ public struct LithiumRouting {
                         v[p] -= intoVoid
                         xi[p] += intoVoid
                         amount -= intoVoid
-                        if amount > 0 && (freeGrowth || eta[p] < -penetrationThreshold) {
+                        if amount > 0 && (freeGrowth || eta[p] < -(penetrationThreshold + (b.map { thresholdStep * $0[p] } ?? 0))) {
                             let intoElectrolyte = Swift.min(amount, Swift.max(0, 1 - xi[p] - v[p]))
                             xi[p] += intoElectrolyte
                             amount -= intoElectrolyte

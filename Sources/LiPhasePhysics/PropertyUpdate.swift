@@ -1,6 +1,7 @@
 import LiPhaseGrid
+import LiPhaseMaterials
 
-/// Properties from the state (MODEL.md §3, §4): σ_i, σ_e, and the reacting area a_c·|∇ξ|.
+/// Properties from the state (MODEL.md §3, §4): σ_i, σ_e, and the reacting area a_c·δ_Γ.
 public struct PropertyUpdate {
     public var ionicElectrolyte: Double
     public var ionicFloor: Double
@@ -10,6 +11,10 @@ public struct PropertyUpdate {
     /// Binary mode: σ_i scales with c̃ (dilute solution), and so must the diffusivity field.
     public var binary = false
     public var electrolyteDiffusivity = 0.0
+    /// Polycrystal: the boundary indicator b and the band values of σ_i and σ_e (MODEL.md §3).
+    public var boundary: Field?
+    public var ionicBand = 0.0
+    public var electronicBand = 0.0
 
     public init(ionicElectrolyte: Double, ionicFloor: Double, electronicElectrolyte: Double, electronicFloor: Double, lithium: Double) {
         self.ionicElectrolyte = ionicElectrolyte
@@ -19,14 +24,18 @@ public struct PropertyUpdate {
         self.lithium = lithium
     }
 
-    /// The interface delta is |∇ξ| by central differences: across a monotone profile its
-    /// integral telescopes to the jump of ξ, so ∫δ_Γ dn = 1 for any width (Faraday-consistent).
+    /// The interface delta is δ_Γ = |∇p(ξ)|, p = 3ξ² − 2ξ³, by central differences. Across a
+    /// planar monotone profile the column sum telescopes to the jump of p, which is 1: Faraday-
+    /// consistent for any width. On the relaxed tanh profile it equals the normalised h′(ξ) =
+    /// 24ξ²(1−ξ)²/ℓ of MODEL.md §4. Plain |∇ξ| decays only like ξ in the tails, so under free
+    /// growth (binary mode) every tail cell grew exponentially: a haze of Li ahead of the front.
     public func apply(to state: ElectrodepositionState) throws {
         let grid = state.grid
         try grid.refreshGhosts([state.lithium, state.void], conditions: [phaseFieldConditions(), phaseFieldConditions()])
         let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
         let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
         let sigmaI = state.ionicConductivity.pointer, sigmaE = state.electronicConductivity.pointer, area = state.reactiveArea.pointer
+        let b = boundary.map { UnsafePointer($0.pointer) }
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
         let strides = (0..<dims).map { layout.stride($0) }
         for k in 0..<n.z { for j in 0..<n.y {
@@ -35,11 +44,16 @@ public struct PropertyUpdate {
                 let p = base &+ i
                 let li = xi[p], vo = v[p]
                 let ionicScale = binary ? Swift.max(state.concentration.pointer[p], 0) : 1
-                sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionicElectrolyte * ionicScale, floor: ionicFloor)
-                sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronicElectrolyte, floor: electronicFloor)
+                var ionic = ionicElectrolyte, electronic = electronicElectrolyte
+                if let b {
+                    ionic = GrainBoundaryRules.mix(grain: ionic, band: ionicBand, indicator: b[p])
+                    electronic = GrainBoundaryRules.mix(grain: electronic, band: electronicBand, indicator: b[p])
+                }
+                sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionic * ionicScale, floor: ionicFloor)
+                sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
                 var gradient2 = 0.0
                 for axis in 0..<dims {
-                    let g = (xi[p &+ strides[axis]] - xi[p &- strides[axis]]) * inverseTwoH[axis]
+                    let g = (ConductivityLaws.interfaceStep(xi[p &+ strides[axis]]) - ConductivityLaws.interfaceStep(xi[p &- strides[axis]])) * inverseTwoH[axis]
                     gradient2 += g * g
                 }
                 area[p] = ConductivityLaws.contactShare(li: li, void: vo) * gradient2.squareRoot()

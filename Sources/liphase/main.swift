@@ -79,6 +79,7 @@ struct Run: ParsableCommand {
             switch outcome {
             case let .finished(step, time): report("finished: step \(step), t = \(time)", world: world)
             case let .reachedStepLimit(step, time): report("stopped at time.max_steps: step \(step), t = \(time)", world: world)
+            case let .ended(step, time, event): report("ended by \(event) at step \(step), t = \(time)", world: world)
             case let .stoppedEarly(step, time, reason):
                 report("stopped by \(reason) at step \(step), t = \(time); checkpoint \(simulation.lastCheckpointPath ?? "none")\n  continue with: liphase run \(deck) --restart \(simulation.lastCheckpointPath ?? "CHECKPOINT")", world: world)
                 finish(.stoppedEarly)

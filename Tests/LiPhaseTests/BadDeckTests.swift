@@ -84,7 +84,7 @@ final class BadDeckTests: XCTestCase {
             time:
               end: 8
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: cell, checkpoint, electrochemistry, electrolyte, grid, lithium, model, output, phase_field, protocol, solver, temperature, time"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: cell, checkpoint, electrochemistry, electrolyte, grid, lithium, microstructure, model, nucleation, output, phase_field, protocol, short, solver, temperature, time"])
     }
 
     func testNonScalarKeyIsRejected() {

@@ -231,6 +231,47 @@ extension ElectrodepositionTests {
 }
 
 extension ElectrodepositionTests {
+    /// Free growth at a large overpotential (the Hong case's conditions, shortened): the tanh
+    /// tails ahead of the front must not plate on their own. With δ_Γ = |∇ξ| (linear tails) every
+    /// tail cell grew exponentially into a Li haze; with δ_Γ = |∇(3ξ²−2ξ³)| tails stay put.
+    func testFreeGrowthDoesNotPlateAheadOfTheFront() throws {
+        let deck = """
+        model: electrodeposition
+        grid:
+          cells: [120, 4]
+          size: [120 um, 4 um]
+        temperature: 300 K
+        cell:
+          anode_thickness: 20 um
+          reservoir_thickness: 0
+        electrolyte:
+          kind: binary
+          ionic_conductivity: 0.0119
+          concentration: 1 M
+          diffusivity: 3.18e-6
+        lithium:
+          molar_volume: 13.089
+        electrochemistry:
+          charge_transfer_resistance: 27.9
+        phase_field:
+          relaxation_speedup: 300
+        protocol:
+          mode: potentiostatic
+          voltage: 0.45
+        time:
+          end: 100
+        """
+        let simulation = try run(deck)
+        let xi = try model(simulation).state.lithium
+        let front = try XCTUnwrap((0..<120).first { xi[$0, 1, 0] < 0.5 })
+        XCTAssertGreaterThan(front, 40, "the front must have advanced well past the initial 20 µm")
+        // Beyond 6 cells (2ℓ) ahead the relaxed profile is below 3e-4; a haze would be far above it.
+        XCTAssertLessThan(front, 100, "the front must stay inside the domain for the check")
+        let haze = ((front + 6)..<120).map { xi[$0, 1, 0] }.max() ?? 0
+        print("free growth: front at cell \(front), largest ξ beyond 2ℓ ahead = \(haze)")
+        XCTAssertLessThan(haze, 1e-3)
+    }
+
     /// Cycling: the current changes sign exactly at every half-cycle boundary, also when the
     /// half-cycle is not a whole number of seconds (an ulp-low landing used to stall the run).
     func testCyclesFlipTheCurrentAtEveryHalfCycleBoundary() throws {

@@ -138,4 +138,21 @@ final class NernstPlanckTests: XCTestCase {
         }
         XCTAssertEqual(NernstPlanckTransport.bernoulli(0), 1)
     }
+
+    /// δ_Γ = |∇p(ξ)|: p runs from 0 to 1 (so ∫δ_Γ = 1), is clamped outside [0, 1], and on the
+    /// relaxed profile its gradient is the normalised h′(ξ) = 24ξ²(1−ξ)²/ℓ.
+    func testInterfaceStepHasQuadraticTailsAndUnitJump() {
+        XCTAssertEqual(ConductivityLaws.interfaceStep(0), 0)
+        XCTAssertEqual(ConductivityLaws.interfaceStep(1), 1)
+        XCTAssertEqual(ConductivityLaws.interfaceStep(-0.1), 0)
+        XCTAssertEqual(ConductivityLaws.interfaceStep(1.2), 1)
+        XCTAssertEqual(ConductivityLaws.interfaceStep(1e-4) / 1e-8, 3, accuracy: 1e-3, "p ≈ 3ξ² in the tail")
+        let p = PhaseFieldParameters(interfaceEnergy: 0.5, width: 3e-6)
+        for x in stride(from: -4e-6, through: 4e-6, by: 0.5e-6) {
+            let h = 1e-10, xi = p.profile(x, interface: 0)
+            let slope = abs(ConductivityLaws.interfaceStep(p.profile(x + h, interface: 0)) - ConductivityLaws.interfaceStep(p.profile(x - h, interface: 0))) / (2 * h)
+            let normalisedHPrime = 24 * xi * xi * (1 - xi) * (1 - xi) / p.width
+            XCTAssertEqual(slope, normalisedHPrime, accuracy: 1e-5 * 8 / p.width, "x = \(x)")
+        }
+    }
 }

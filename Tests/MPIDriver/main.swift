@@ -437,6 +437,68 @@ test("3-D electrodeposition: \(world.size)→1 and 1→\(world.size) rank restar
     try compare3D(reference?.lastCheckpointPath, continuedOnMany.lastCheckpointPath)
 }
 
+/// Random site clusters (p = 0.55) labelled on `communicator`: cells and Li amounts are keyed by
+/// global cell, so every decomposition sees the same deposits.
+func randomDeposits(_ cells: Index3, dimensions: Int, on communicator: Communicator) throws -> LithiumComponents {
+    let geometry = GridGeometry(dimensions: dimensions, cells: cells, spacing: [1e-6, 1e-6, 1e-6])
+    var conditions = BoundaryConditions.allPeriodic()
+    conditions.lower[0] = .neumann(0)
+    conditions.upper[0] = .neumann(0)
+    let grid = try DistributedGrid(geometry: geometry, conditions: conditions, world: communicator)
+    let xi = grid.makeField("xi", units: "1"), labels = grid.makeField("labels", units: "1")
+    let box = grid.localBox
+    for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
+        let global = UInt64((box.lower.x + i) + cells.x * ((box.lower.y + j) + cells.y * (box.lower.z + k)))
+        let u = 0.5 * (CounterRandom.symmetric(seed: 3, cell: global, step: 0) + 1)
+        xi[i, j, k] = u < (dimensions == 3 ? 0.3 : 0.55) ? 0.5 + u : u * 0.5
+    } } }
+    return try ComponentLabelling.label(xi, grid: grid, labels: labels)
+}
+
+for (cells, dimensions) in [(Index3(96, 64, 1), 2), (Index3(48, 32, 32), 3)] {
+    test("Li components (\(dimensions)-D): labels, counts and volumes on \(world.size) ranks equal 1 rank") {
+        let many = try randomDeposits(cells, dimensions: dimensions, on: world)
+        if world.isRoot {
+            let single = try randomDeposits(cells, dimensions: dimensions, on: solo)
+            expect(many == single, "\(many.components.count) vs \(single.components.count) components; first difference \(zip(many.components, single.components).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "in the count")")
+            let spanning = many.components.filter { $0.touchesAnode && $0.touchesCounter }.count
+            expect(many.components.count > 20, "only \(many.components.count) components: the pattern does not test much")
+            print("  \(many.components.count) components, largest \(many.components.map(\.cells).max() ?? 0) cells, \(spanning) spanning")
+        }
+    }
+}
+
+func polycrystalDeck(steps: Int, directory: String) -> String {
+    """
+    model: electrodeposition
+    grid:
+      cells: [64, 64]
+      size: [32 um, 32 um]
+    cell:
+      anode_thickness: 6 um
+    microstructure:
+      kind: voronoi
+      grain_size: 5 um
+      size_spread: 0.5
+      pore_fraction: 0.02
+      pore_size: 2 um
+    protocol:
+      current_density: 2 mA/cm2
+    time:
+      end: 5 min
+      max_steps: \(steps)
+    output:
+      directory: \(directory)
+    """
+}
+
+test("polycrystal with pores: grain ids, bands and the run on \(world.size) ranks equal 1 rank, bit for bit") {
+    let many = try run(polycrystalDeck(steps: 10, directory: directory("poly-np\(world.size)")), on: world)
+    var single: Simulation? = nil
+    if world.isRoot { single = try run(polycrystalDeck(steps: 10, directory: directory("poly-np1-ref")), on: solo) }
+    try compareCheckpoints(many.lastCheckpointPath, single?.lastCheckpointPath, cells: Index3(64, 64, 1), fields: electrodepositionFields + ["grain_id", "grain_boundary"])
+}
+
 if world.size == 2 {
     // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
     test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {

