@@ -27,7 +27,6 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Component labels of the Li (ξ > ½), refreshed for the diagnostics and the short test.
     let componentLabels: Field
     private(set) var components = LithiumComponents(components: [])
-    public private(set) var terminalEvent: String?
 
     /// Step counter for the noise (keyed by step, so restarts reproduce it).
     private var step = 0
@@ -160,14 +159,14 @@ public final class ElectrodepositionModel: SimulationModel {
     /// no more than solver.max_fraction_change of any cell.
     public func stableTimeStep(time: Double) throws -> Double {
         if let cached = cachedStableStep, cached.time == time { return cached.dt }
-        // A short in the state as given (planted, or loaded) would make the solve meaningless.
-        if terminalEvent == nil { try detectShort(time: time) }
-        if let event = terminalEvent { throw TerminalEvent(event) }
+        // A short in the state (grown in the last step, planted, or loaded) would make the solve meaningless.
+        try detectShort(time: time)
         try properties.apply(to: state)
         let control = control(at: time)
         if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
         lastSolve = try potentials.solve(control)
         if case .potentiostatic = control { appliedCurrentDensity = -lastSolve.faradaicTotal / potentials.electrodeArea }
+        try detectVoltageCollapse(time: time)
         let layout = state.lithium.layout, n = layout.interior, q = UnsafePointer(state.faradaicCurrent.pointer)
         var largest = 0.0
         for k in 0..<n.z { for j in 0..<n.y {
@@ -191,8 +190,6 @@ public final class ElectrodepositionModel: SimulationModel {
         try relaxation.apply(to: state, dt: dt, step: step, work: work)
         step += 1
         try checkFinite(time: time + dt)
-        try detectShort(time: time + dt)
-        detectVoltageCollapse(time: time, cellVoltage: lastSolve.counterElectrodePotential + (-lastSolve.faradaicTotal / potentials.electrodeArea) * parameters.seriesResistance)
     }
 
     /// Stops the run at the first non-finite value, naming the field, the global cell and its
@@ -305,14 +302,19 @@ public final class ElectrodepositionModel: SimulationModel {
         let cell = path.counterCell, cx = g.cells.x, cy = g.cells.y
         let position = [cell % cx, (cell / cx) % cy, cell / (cx * cy)]
         let where_ = (0..<g.dimensions).map { String(format: "%.3g", g.centre($0, position[$0]) * 1e6) }.joined(separator: ", ")
-        terminalEvent = "a short circuit: Li connected to the anode reached the counter electrode at global cell (\(position.prefix(g.dimensions).map(String.init).joined(separator: ", "))), position (\(where_)) µm, t = \(String(format: "%.6g", time)) s"
+        throw TerminalEvent("a short circuit: Li connected to the anode reached the counter electrode at global cell (\(position.prefix(g.dimensions).map(String.init).joined(separator: ", "))), position (\(where_)) µm, t = \(String(format: "%.6g", time)) s")
     }
 
     /// A short by voltage collapse: under current, |V_cell| fell below short.voltage_threshold.
-    private func detectVoltageCollapse(time: Double, cellVoltage: Double) {
+    private func detectVoltageCollapse(time: Double) throws {
         guard settings.shortVoltageThreshold > 0, appliedCurrentDensity != 0, abs(cellVoltage) < settings.shortVoltageThreshold else { return }
-        terminalEvent = String(format: "a short circuit: the cell voltage collapsed to %.4g V (short.voltage_threshold %.4g V) at %.4g mA/cm², t = %.6g s",
-                               cellVoltage, settings.shortVoltageThreshold, appliedCurrentDensity / 10, time)
+        throw TerminalEvent(String(format: "a short circuit: the cell voltage collapsed to %.4g V (short.voltage_threshold %.4g V) at %.4g mA/cm², t = %.6g s",
+                                   cellVoltage, settings.shortVoltageThreshold, appliedCurrentDensity / 10, time))
+    }
+
+    /// Mean φ_e at the counter electrode plus the pellet beyond the domain (MODEL.md §4, §9).
+    private var cellVoltage: Double {
+        lastSolve.counterElectrodePotential - lastSolve.faradaicTotal / potentials.electrodeArea * parameters.seriesResistance
     }
 
     // MARK: Diagnostics
@@ -381,7 +383,6 @@ public final class ElectrodepositionModel: SimulationModel {
         } * g.cellVolume
         let meanOverpotential = lastSolve.faradaicTotal != 0 ? weighted / lastSolve.faradaicTotal : 0
         let columnsTotal = grid.communicator.sum(reservoirSum)
-        let cellVoltage = lastSolve.counterElectrodePotential + faradaicDensity * parameters.seriesResistance
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
                 imbalance, chargeImbalance, deepest * 1e6, grid.communicator.min(lowest) * 1e6,
                 columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,

@@ -260,11 +260,6 @@ public final class Simulation {
             progress.step += 1
             progress.time = step.reachesStop ? nextOutput : progress.time + dt
             let wall = MPIEnvironment.wallTime() - start
-            if let event = model.terminalEvent {
-                try finish(dt: dt, start: start)
-                return .ended(step: progress.step, time: progress.time, event: event)
-            }
-
             var outputDue = false
             if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every * (1 - 1e-12) {
                 progress.nextOutputIndex += 1

@@ -26,13 +26,10 @@ public protocol SimulationModel: AnyObject {
     func advance(time: Double, dt: Double) throws
     /// Scalar diagnostics at `time`, identical on every rank (collective).
     func diagnostics(time: Double) -> [Double]
-    /// A physical event that ends the run after the step that caused it (a short circuit, say),
-    /// described with its location; identical on every rank.
-    var terminalEvent: String? { get }
 }
 
 /// A model's physical end of the run (a short circuit), thrown from `stableTimeStep` when the
-/// state already holds it; the driver ends the run as after the last step.
+/// state at the start of a step holds it; the driver ends the run as after the last step.
 public struct TerminalEvent: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
@@ -49,5 +46,4 @@ extension SimulationModel {
     public var outputFields: [Field] { stateFields }
     public var scalarState: [String: Double] { [:] }
     public func nextStop(after time: Double) -> Double? { nil }
-    public var terminalEvent: String? { nil }
 }

@@ -24,6 +24,14 @@ public struct BoundaryConditions: Equatable, Sendable {
         BoundaryConditions(lower: Array(repeating: .periodic, count: 3), upper: Array(repeating: .periodic, count: 3))
     }
 
+    /// The cell's walls (MODEL.md §0): zero-gradient mirrors at x = 0 and x = Lx, periodic laterally.
+    public static func cellWalls() -> BoundaryConditions {
+        var conditions = allPeriodic()
+        conditions.lower[0] = .neumann(0)
+        conditions.upper[0] = .neumann(0)
+        return conditions
+    }
+
     public var periodicAxes: [Bool] { (0..<3).map { lower[$0] == .periodic && upper[$0] == .periodic } }
 
     /// Zero-gradient walls (ghost = cell), periodic axes kept: for coefficients that live on

@@ -78,9 +78,7 @@ public enum ComponentLabelling {
             } } }
         }
         publish()
-        var conditions = BoundaryConditions.allPeriodic()
-        conditions.lower[0] = .neumann(0)
-        conditions.upper[0] = .neumann(0)
+        let conditions = BoundaryConditions.cellWalls()
         let strides = (0..<dims).map { layout.stride($0) }
         var rounds = 0
         while true {
@@ -94,10 +92,9 @@ public enum ComponentLabelling {
                 guard onFace else { continue }
                 let p = layout.offset(i, j, k), r = find(a)
                 for axis in 0..<dims {
-                    for neighbour in [p - strides[axis], p + strides[axis]] {
-                        let other = out[neighbour]
-                        if other >= 0, Int(other) < rootLabel[r] { rootLabel[r] = Int(other); changed = true }
-                    }
+                    let below = out[p - strides[axis]], above = out[p + strides[axis]]
+                    if below >= 0, Int(below) < rootLabel[r] { rootLabel[r] = Int(below); changed = true }
+                    if above >= 0, Int(above) < rootLabel[r] { rootLabel[r] = Int(above); changed = true }
                 }
             } } }
             guard grid.communicator.any(changed) else { break }

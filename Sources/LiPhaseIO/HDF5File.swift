@@ -179,18 +179,16 @@ public final class HDF5File {
         }
         let shape = try datasetShape(name)
         let core = dimensions == 3 ? [global.z, global.y, global.x] : [global.y, global.x]
-        var accepted = [core, core + [1]]
-        if dimensions == 2 { accepted += [[1] + core, [1] + core + [1]] }
-        guard let layout = accepted.first(where: { $0 == shape }) else {
+        // Each accepted layout: its shape and how many unit axes come before and after [(z,) y, x].
+        var accepted = [(shape: core, leading: 0, trailing: 0), (shape: core + [1], leading: 0, trailing: 1)]
+        if dimensions == 2 { accepted += [(shape: [1] + core, leading: 1, trailing: 0), (shape: [1] + core + [1], leading: 1, trailing: 1)] }
+        guard let layout = accepted.first(where: { $0.shape == shape }) else {
             let wanted = dimensions == 3 ? "[\(global.z), \(global.y), \(global.x)(, 1)] as [z, y, x(, 1)]" : "[(1, )\(global.y), \(global.x)(, 1)] as [(z, )y, x(, 1)]"
             throw HDF5Error("dataset \(name) in \(path) has shape \(shape), but grid.cells needs \(wanted)")
         }
-        var (start, count) = Self.blockSelection(box, dimensions: dimensions)
-        if layout.count == core.count + 1 && layout.last == 1 && layout != [1] + core { start.append(0); count.append(1) }
-        if dimensions == 2 && layout.first == 1 && layout.count > core.count {
-            start.insert(0, at: 0); count.insert(1, at: 0)
-            if layout.count == core.count + 2 { start.append(0); count.append(1) }
-        }
+        let block = Self.blockSelection(box, dimensions: dimensions)
+        let start = [hsize_t](repeating: 0, count: layout.leading) + block.start + [hsize_t](repeating: 0, count: layout.trailing)
+        let count = [hsize_t](repeating: 1, count: layout.leading) + block.count + [hsize_t](repeating: 1, count: layout.trailing)
         let values = try readSelection(dataset, name: name, start: start, count: count)
         // Every rank must throw together, or the others would wait in the next collective call.
         let localBad = values.firstIndex { !($0 >= 0) }

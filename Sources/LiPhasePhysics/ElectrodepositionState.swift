@@ -52,9 +52,4 @@ public final class ElectrodepositionState {
 }
 
 /// ξ and v have no flux through the walls; lateral faces are periodic.
-public func phaseFieldConditions() -> BoundaryConditions {
-    var conditions = BoundaryConditions.allPeriodic()
-    conditions.lower[0] = .neumann(0)
-    conditions.upper[0] = .neumann(0)
-    return conditions
-}
+public func phaseFieldConditions() -> BoundaryConditions { .cellWalls() }

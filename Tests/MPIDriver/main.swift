@@ -441,10 +441,7 @@ test("3-D electrodeposition: \(world.size)→1 and 1→\(world.size) rank restar
 /// global cell, so every decomposition sees the same deposits.
 func randomDeposits(_ cells: Index3, dimensions: Int, on communicator: Communicator) throws -> LithiumComponents {
     let geometry = GridGeometry(dimensions: dimensions, cells: cells, spacing: [1e-6, 1e-6, 1e-6])
-    var conditions = BoundaryConditions.allPeriodic()
-    conditions.lower[0] = .neumann(0)
-    conditions.upper[0] = .neumann(0)
-    let grid = try DistributedGrid(geometry: geometry, conditions: conditions, world: communicator)
+    let grid = try DistributedGrid(geometry: geometry, conditions: .cellWalls(), world: communicator)
     let xi = grid.makeField("xi", units: "1"), labels = grid.makeField("labels", units: "1")
     let box = grid.localBox
     for k in 0..<box.size.z { for j in 0..<box.size.y { for i in 0..<box.size.x {
