@@ -123,6 +123,17 @@ public struct ElectrodepositionSettings: Sendable {
             issues.append(deck.issue(path, String(format: "alpha_anodic %.10g + alpha_cathodic %.10g = %.10g; they must add up to 1 (e.g. alpha_cathodic: %.10g)",
                                                    alphaAnodic, alphaCathodic, alphaAnodic + alphaCathodic, 1 - alphaAnodic)))
         }
+        // Grains and pores smaller than the cells cannot be resolved, and their counts would
+        // overflow for absurd sizes: the smallest allowed is two cells (grains) and one (pores).
+        if deck.isSet("grid.size"), let cells = deck.integers("grid.cells"), !cells.isEmpty, !deck.failed("grid.size", "grid.cells", "grid") {
+            let spacing = size[0] / Double(max(1, cells[0]))
+            if microstructure.kind == .voronoi, microstructure.grainSize < 2 * spacing, !deck.failed("microstructure.grain_size") {
+                issues.append(deck.issue("microstructure.grain_size", String(format: "%g µm is below two cells (2 × %g µm); allowed ≥ %g µm at this grid", microstructure.grainSize * 1e6, spacing * 1e6, 2 * spacing * 1e6)))
+            }
+            if microstructure.poreFraction > 0, microstructure.poreSize < spacing, !deck.failed("microstructure.pore_size") {
+                issues.append(deck.issue("microstructure.pore_size", String(format: "%g µm is below one cell (%g µm); allowed ≥ %g µm at this grid", microstructure.poreSize * 1e6, spacing * 1e6, spacing * 1e6)))
+            }
+        }
         if microstructure.kind == .imported && microstructure.file == nil && !deck.failed("microstructure.kind") {
             issues.append(deck.issue("microstructure.kind", "'import' needs microstructure.file (an HDF5 file with integer grain ids)"))
         }

@@ -188,3 +188,16 @@ extension PolycrystalTests {
         }
     }
 }
+
+extension PolycrystalTests {
+    /// Unresolvable (and, at absurd sizes, uncountable) grains and pores are deck errors with the
+    /// key, the value, the unit and the allowed range, not a trap.
+    func testGrainsAndPoresBelowTheCellSizeAreDeckErrors() {
+        let deck = "model: electrodeposition\ngrid:\n  cells: [64, 16]\n  size: [32 um, 8 um]\nmicrostructure:\n  kind: voronoi\n  grain_size: 1e-12\n  pore_fraction: 0.1\n  pore_size: 0.1\ntime:\n  end: 1\n"
+        XCTAssertThrowsError(try RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "tiny.yaml"))) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("microstructure.grain_size: 1e-12 µm is below two cells (2 × 0.5 µm); allowed ≥ 1 µm"), text)
+            XCTAssertTrue(text.contains("microstructure.pore_size: 0.1 µm is below one cell (0.5 µm); allowed ≥ 0.5 µm"), text)
+        }
+    }
+}
