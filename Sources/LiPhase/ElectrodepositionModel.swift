@@ -27,6 +27,10 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Component labels of the Li (ξ > ½), refreshed for the diagnostics and the short test.
     let componentLabels: Field
     private(set) var components = LithiumComponents(components: [])
+    /// Solid mode: the deposits of the step, for the routing and the relaxation.
+    let deposits: DepositRegions?
+    /// Li volume fraction put in each cell by nucleation, summed over the run (when enabled).
+    let nucleated: Field?
 
     /// Step counter for the noise (keyed by step, so restarts reproduce it).
     private var step = 0
@@ -57,6 +61,10 @@ public final class ElectrodepositionModel: SimulationModel {
             boundary = nil
         }
         componentLabels = grid.makeField("li_component", units: "1")
+        // Out to ℓ + 2Δx from the ½ contour, where the relaxed profile has fallen below ~3·10⁻³.
+        deposits = settings.binaryElectrolyte ? nil : DepositRegions(grid: grid, reach: settings.interfaceCells + 2)
+        let nucleating = settings.nucleationEnabled && !settings.binaryElectrolyte
+        nucleated = nucleating ? grid.makeField("nucleated_li", units: "1") : nil
         var properties = PropertyUpdate(ionicElectrolyte: parameters.ionicConductivity, ionicFloor: parameters.ionicFloor,
                                         electronicElectrolyte: parameters.electronicConductivity, electronicFloor: parameters.electronicFloor,
                                         lithium: parameters.lithiumConductivity)
@@ -64,10 +72,18 @@ public final class ElectrodepositionModel: SimulationModel {
         properties.boundary = boundary
         properties.ionicBand = parameters.ionicBand
         properties.electronicBand = parameters.electronicBand
+        properties.regions = deposits
         self.properties = properties
         potentials = try CoupledPotentialSolve(state: state, kinetics: parameters.kinetics, equilibriumPotential: parameters.equilibriumPotential,
                                                tolerance: settings.potentialTolerance, maximumIterations: settings.maximumNewtonIterations)
         potentials.concentrationDependent = settings.binaryElectrolyte
+        if nucleating {
+            potentials.nucleation = Nucleation(kinetics: parameters.kinetics, overpotential: settings.nucleationOverpotential,
+                                               grainThreshold: parameters.penetrationThreshold,
+                                               boundaryThreshold: boundary == nil ? parameters.penetrationThreshold : parameters.boundaryPenetrationThreshold,
+                                               width: parameters.phaseField.width)
+            potentials.boundary = boundary
+        }
         var routing = LithiumRouting(molarVolume: parameters.molarVolume, penetrationThreshold: parameters.penetrationThreshold)
         routing.freeGrowth = settings.binaryElectrolyte
         routing.boundary = boundary
@@ -86,7 +102,7 @@ public final class ElectrodepositionModel: SimulationModel {
 
     public var stateFields: [Field] {
         [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] + (settings.binaryElectrolyte ? [state.concentration] : [])
-            + [grainIds, boundary].compactMap { $0 }
+            + [grainIds, boundary, nucleated].compactMap { $0 }
     }
     public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent, componentLabels] }
 
@@ -94,6 +110,7 @@ public final class ElectrodepositionModel: SimulationModel {
         ["applied_current_density_mA_cm2", "faradaic_current_density_mA_cm2", "cell_voltage_V", "mean_overpotential_V",
          "li_inventory_imbalance", "charge_imbalance", "penetration_depth_um", "reservoir_min_um", "reservoir_mean_um",
          "electronic_current_density_mA_cm2", "stripping_shortfall_um", "isolated_li_count", "isolated_li_um", "isolated_li_depth_um",
+         "nucleated_li_um", "nucleated_boundary_share",
          "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
     }
 
@@ -161,6 +178,8 @@ public final class ElectrodepositionModel: SimulationModel {
         if let cached = cachedStableStep, cached.time == time { return cached.dt }
         // A short in the state (grown in the last step, planted, or loaded) would make the solve meaningless.
         try detectShort(time: time)
+        // The deposits of the step-start state serve the properties, the routing and the relaxation.
+        try deposits?.update(lithium: state.lithium, grid: grid)
         try properties.apply(to: state)
         let control = control(at: time)
         if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
@@ -184,12 +203,25 @@ public final class ElectrodepositionModel: SimulationModel {
         if cachedStableStep?.time != time { _ = try stableTimeStep(time: time) }
         cachedStableStep = nil
         chargePassed += lastSolve.faradaicTotal * dt
-        let routed = try routing.apply(to: state, dt: dt) { values in self.columns.sum(values) }
+        tallyNucleation(dt: dt)
+        let routed = try routing.apply(to: state, dt: dt, regions: deposits) { values in self.columns.sum(values) }
         strippingShortfall += grid.communicator.sum(routed.unsatisfied)
         if settings.binaryElectrolyte { try transportIons(dt: dt) }
-        try relaxation.apply(to: state, dt: dt, step: step, work: work)
+        try relaxation.apply(to: state, dt: dt, step: step, work: work, regions: deposits)
         step += 1
         try checkFinite(time: time + dt)
+    }
+
+    /// Adds the Li that nucleation plates this step to the `nucleated_li` tally.
+    private func tallyNucleation(dt: Double) {
+        guard let nucleated else { return }
+        let layout = nucleated.layout, n = layout.interior
+        let tally = nucleated.pointer, q = UnsafePointer(state.nucleationCurrent.pointer)
+        let factor = -parameters.molarVolume / PhysicalConstants.faraday * dt
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { tally[base &+ i] += factor * q[base &+ i] }
+        } }
     }
 
     /// Stops the run at the first non-finite value, naming the field, the global cell and its
@@ -383,11 +415,25 @@ public final class ElectrodepositionModel: SimulationModel {
         } * g.cellVolume
         let meanOverpotential = lastSolve.faradaicTotal != 0 ? weighted / lastSolve.faradaicTotal : 0
         let columnsTotal = grid.communicator.sum(reservoirSum)
+        var nucleationColumns = [0.0, Double.nan]
+        if let nucleated {
+            let tally = UnsafePointer(nucleated.pointer), b = boundary.map { UnsafePointer($0.pointer) }
+            let sums = [grid.reproducibleSum(of: nucleated), grid.reproducibleSum { tile in
+                guard let b else { return 0 }
+                var sum = 0.0
+                for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                    let base = layout.offset(0, j, k)
+                    for i in tile.lower.x..<tile.upper.x { sum += tally[base &+ i] * b[base &+ i] }
+                } }
+                return sum
+            }]
+            nucleationColumns = [sums[0] * g.cellVolume / area * 1e6, sums[0] > 0 && b != nil ? sums[1] / sums[0] : Double.nan]
+        }
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
                 imbalance, chargeImbalance, deepest * 1e6, grid.communicator.min(lowest) * 1e6,
                 columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,
                 strippingShortfall / area * 1e6,
-                ] + isolatedColumns + [
+                ] + isolatedColumns + nucleationColumns + [
                 Double(lastSolve.newtonIterations), Double(lastSolve.linearIterations), lastSolve.sweepEquivalents]
     }
 }

@@ -73,6 +73,8 @@ public final class Simulation {
         try Self.checkMemory(configuration, ranks: world.size)
         try Self.prepareDirectory(configuration.outputDirectory, world: world)
         try Self.prepareDirectory((configuration.outputDirectory as NSString).appendingPathComponent("checkpoints"), world: world)
+        // A terminal event of an earlier run in this directory no longer describes this one.
+        if world.isRoot { try? FileManager.default.removeItem(atPath: (configuration.outputDirectory as NSString).appendingPathComponent("ended.txt")) }
         try Self.checkDiskSpace(configuration, world: world)
         switch configuration.model {
         case .pfhub7a:
@@ -249,6 +251,11 @@ public final class Simulation {
                 stable = try model.stableTimeStep(time: progress.time)
             } catch let event as TerminalEvent {
                 try finish(dt: dt, start: start)
+                // Kept with the outputs, so post-processing and sweeps can tell how the run ended.
+                if world.isRoot {
+                    try AtomicFile.write("ended by \(event.description) at step \(progress.step), t = \(progress.time) s\n",
+                                         to: (configuration.outputDirectory as NSString).appendingPathComponent("ended.txt"))
+                }
                 return .ended(step: progress.step, time: progress.time, event: event.description)
             }
             let step = stepControl.next(stableStep: stable, time: progress.time, nextStop: nextOutput)

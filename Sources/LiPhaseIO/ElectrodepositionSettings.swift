@@ -29,7 +29,6 @@ public struct ElectrodepositionSettings: Sendable {
 
     public var nucleationEnabled: Bool
     public var nucleationOverpotential: Double      // V
-    public var nucleationSeedFraction: Double
     public var shortVoltageThreshold: Double        // V, 0: off
 
     public var lithiumConductivity: Double          // S/m
@@ -83,7 +82,6 @@ public struct ElectrodepositionSettings: Sendable {
         microstructure = MicrostructureSettings(deck: deck)
         nucleationEnabled = deck.boolean("nucleation.enabled") ?? true
         nucleationOverpotential = real("nucleation.overpotential", 0.02)
-        nucleationSeedFraction = real("nucleation.seed_fraction", 0.05)
         shortVoltageThreshold = real("short.voltage_threshold", 0)
         lithiumConductivity = real("lithium.electronic_conductivity", 1.1e7)
         lithiumCapFactor = real("lithium.conductivity_cap", 1e4)

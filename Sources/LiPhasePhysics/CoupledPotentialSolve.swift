@@ -30,6 +30,10 @@ public final class CoupledPotentialSolve {
     public var counterElectrodePotential = 0.0
     /// Binary mode: the cathodic branch is multiplied by c̃ (MODEL.md §7).
     public var concentrationDependent = false
+    /// Internal nucleation (MODEL.md §5) and, for a polycrystal, the boundary indicator that sets
+    /// its threshold.
+    public var nucleation: Nucleation?
+    public var boundary: Field?
 
     private let ionic: EllipticSolver
     private let electronic: EllipticSolver
@@ -72,13 +76,16 @@ public final class CoupledPotentialSolve {
         return area
     }
 
-    /// η, q and k from the current potentials: q = A_r·i(η), k = A_r·di/dη.
+    /// η, q and k from the current potentials: q = A_r·i(η) + q_nuc, k = A_r·di/dη + dq_nuc/dη.
     private func updateKinetics() {
         let layout = state.lithium.layout, n = layout.interior
         let phi = UnsafePointer(state.ionicPotential.pointer), phiE = UnsafePointer(state.electronicPotential.pointer)
         let area = UnsafePointer(state.reactiveArea.pointer)
         let eta = state.overpotential.pointer, q = state.faradaicCurrent.pointer, k = reaction.pointer
+        let nucleationCurrent = state.nucleationCurrent.pointer
         let concentration = UnsafePointer(state.concentration.pointer), useConcentration = concentrationDependent
+        let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
+        let b = boundary.map { UnsafePointer($0.pointer) }
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
@@ -86,8 +93,23 @@ public final class CoupledPotentialSolve {
                 let overpotential = phiE[p] - phi[p] - equilibriumPotential
                 eta[p] = overpotential
                 let a = area[p], c = useConcentration ? Swift.max(concentration[p], 0) : 1
-                q[p] = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
-                k[p] = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
+                var current = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
+                var slope = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
+                if let nucleation {
+                    // Electrolyte cells not yet Li; a nucleus reacts over s/ℓ.
+                    let s = 1 - xi[p] - v[p]
+                    var nucleus = 0.0
+                    if xi[p] < 0.5, s > 0 {
+                        let excess = overpotential + nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
+                        let density = s * nucleation.areaDensity
+                        nucleus = density * nucleation.current(excess: excess)
+                        slope += density * nucleation.slope(excess: excess)
+                    }
+                    nucleationCurrent[p] = nucleus
+                    current += nucleus
+                }
+                q[p] = current
+                k[p] = slope
             }
         } }
     }

@@ -27,6 +27,8 @@ public final class ElectrodepositionState {
     public let overpotential: Field
     /// q (A/m³), > 0 where Li is stripped.
     public let faradaicCurrent: Field
+    /// The nucleation part of q (A/m³; MODEL.md §5), ≤ 0.
+    public let nucleationCurrent: Field
 
     public init(grid: DistributedGrid) {
         self.grid = grid
@@ -41,6 +43,7 @@ public final class ElectrodepositionState {
         reactiveArea = grid.makeField("reactive_area", units: "1/m")
         overpotential = grid.makeField("overpotential", units: "V")
         faradaicCurrent = grid.makeField("faradaic_current", units: "A/m^3")
+        nucleationCurrent = grid.makeField("nucleation_current", units: "A/m^3")
     }
 
     /// Global index of local cell (i, j, k), for counter-based random numbers.

@@ -10,6 +10,10 @@ import LiPhaseParallel
 /// then the column's reservoir (the anode thickens behind the contact). Stripping draws from the
 /// reservoir; what the reservoir cannot cover becomes void in the cell (an exhausted column).
 /// The supply law of MODEL.md §6 that limits stripping comes with the contact-loss model.
+///
+/// With deposit regions (solid mode), a deposit that is isolated inside the electrolyte has no
+/// reservoir behind it: what plates on it stays in its cell (void first, then electrolyte, the
+/// threshold having been passed when it nucleated), and what strips from it leaves void.
 public struct LithiumRouting {
     public var molarVolume: Double
     public var penetrationThreshold: Double
@@ -40,13 +44,17 @@ public struct LithiumRouting {
 
     /// `columns` sums per-column values over the ranks that share the column (an allreduce over
     /// the x-line of the process grid); columns are local (j, k) pairs, j fastest.
-    public func apply(to state: ElectrodepositionState, dt: Double, columns reduce: ([Int64]) throws -> [Int64]) throws -> Outcome {
+    public func apply(to state: ElectrodepositionState, dt: Double, regions: DepositRegions? = nil, columns reduce: ([Int64]) throws -> [Int64]) throws -> Outcome {
         let grid = state.grid, layout = state.lithium.layout, n = layout.interior
         let xi = state.lithium.pointer, v = state.void.pointer
         let q = UnsafePointer(state.faradaicCurrent.pointer), eta = UnsafePointer(state.overpotential.pointer)
         let reservoir = state.reservoir.pointer
         let b = boundary.map { UnsafePointer($0.pointer) }
         let thresholdStep = boundaryPenetrationThreshold - penetrationThreshold
+        let region = regions.map { UnsafePointer($0.index.pointer) }
+        let connected = regions?.anodeConnected ?? []
+        var outcome = Outcome()
+        let cellArea = grid.geometry.cellVolume / grid.geometry.spacing[0]
         let dx = grid.geometry.spacing[0]
         let factor = -molarVolume / PhysicalConstants.faraday * dt
         let columnCount = n.y * n.z
@@ -60,6 +68,21 @@ public struct LithiumRouting {
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
                     var amount = factor * q[p]
+                    if let region, !connected[Int(region[p])], amount != 0 {
+                        if amount > 0 {
+                            let intoVoid = Swift.min(amount, v[p])
+                            v[p] -= intoVoid
+                            let intoElectrolyte = Swift.min(amount - intoVoid, Swift.max(0, 1 - xi[p] - v[p]))
+                            xi[p] += intoVoid + intoElectrolyte
+                            toReservoir += (amount - intoVoid - intoElectrolyte) * dx
+                        } else {
+                            let dissolved = Swift.min(-amount, xi[p])
+                            xi[p] -= dissolved
+                            v[p] += dissolved
+                            outcome.unsatisfied += (-amount - dissolved) * dx * cellArea
+                        }
+                        continue
+                    }
                     if amount > 0 {
                         let intoVoid = Swift.min(amount, v[p])
                         v[p] -= intoVoid
@@ -88,8 +111,6 @@ public struct LithiumRouting {
         }
         let totals = try reduce(plated + demand)
         // Pass 2: the reservoir covers what it can; the rest of each stripping cell's Li becomes void.
-        var outcome = Outcome()
-        let cellArea = grid.geometry.cellVolume / dx
         for k in 0..<n.z { for j in 0..<n.y {
             let column = j + n.y * k
             let gained = Double(totals[column]) / Self.fixedPointScale
@@ -103,7 +124,7 @@ public struct LithiumRouting {
                 let p = head &+ i
                 reservoir[p] = remaining
                 let amount = factor * q[p]
-                guard amount < 0, share < 1, !freeGrowth else { continue }
+                guard amount < 0, share < 1, !freeGrowth, region.map({ connected[Int($0[p])] }) ?? true else { continue }
                 let deficit = -amount * (1 - share)
                 let taken = Swift.min(deficit, xi[p])
                 xi[p] -= taken

@@ -4,14 +4,20 @@ import LiPhaseParallel
 /// Mass-neutral Allen–Cahn relaxation of ξ (MODEL.md §5): keeps the diffuse interface at its
 /// width without moving Li:
 ///
-///     ∂ξ/∂t = −L[W g′(ξ) − κ∇²ξ] + noise + λ·w(ξ),   w = 30ξ²(1−ξ)²
+///     ∂ξ/∂t = Lκ∇²ξ + [−L W g′(ξ) + noise + λ_R·w(ξ)],   w = 30ξ²(1−ξ)²
 ///
-/// with one global Lagrange multiplier λ = −Σ(rate)/Σw, so Σξ is unchanged. The weight is
-/// quadratic in the tails on purpose. A weight like 4ξ(1−ξ), linear in ξ, lets a large λ out-grow
-/// the well's linear restoring force −2LWξ in the tanh tails, so those tails grow exponentially:
-/// a Li haze ahead of the front, seen in the Hong & Viswanathan case. The noise carries the same
-/// weight. The volume ξ gains or loses is taken from or given to the electrolyte and void of the
-/// cell in proportion to their fractions.
+/// The Laplacian only moves Li between neighbours (its sum over the domain vanishes with the
+/// no-flux walls and periodic sides); the bracket is local, and a Lagrange multiplier λ_R per
+/// region R makes it sum to zero over R, so Σξ is unchanged. With deposit regions (solid mode)
+/// every connected deposit keeps its own Li, so relaxation never carries Li from an isolated
+/// deposit to the anode or back; frozen regions (nuclei, see `DepositRegions`) do not relax and
+/// their neighbours see them as walls. Without regions (binary mode) there is one multiplier.
+///
+/// The weight is quadratic in the tails on purpose. A weight like 4ξ(1−ξ), linear in ξ, lets a
+/// large λ out-grow the well's linear restoring force −2LWξ in the tanh tails, so those tails grow
+/// exponentially: a Li haze ahead of the front, seen in the Hong & Viswanathan case. The noise
+/// carries the same weight. The volume ξ gains or loses is taken from or given to the electrolyte
+/// and void of the cell in proportion to their fractions.
 public struct PhaseFieldRelaxation {
     public var mobility: Double
     public var gradientCoefficient: Double
@@ -28,7 +34,7 @@ public struct PhaseFieldRelaxation {
         self.seed = seed
     }
 
-    public func apply(to state: ElectrodepositionState, dt: Double, step: Int, work rate: Field) throws {
+    public func apply(to state: ElectrodepositionState, dt: Double, step: Int, work rate: Field, regions: DepositRegions? = nil) throws {
         let grid = state.grid
         try grid.refreshGhosts([state.lithium], conditions: [phaseFieldConditions()])
         let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
@@ -36,29 +42,51 @@ public struct PhaseFieldRelaxation {
         let inverseH2 = (0..<dims).map { 1 / (grid.geometry.spacing[$0] * grid.geometry.spacing[$0]) }
         let strides = (0..<dims).map { layout.stride($0) }
         let l = mobility, w = barrierHeight, kappa = gradientCoefficient
-        for k in 0..<n.z { for j in 0..<n.y {
-            let base = layout.offset(0, j, k)
-            for i in 0..<n.x {
-                let p = base &+ i
-                let c = xi[p]
-                var laplacian = 0.0
-                for axis in 0..<dims { laplacian += (xi[p &+ strides[axis]] + xi[p &- strides[axis]] - 2 * c) * inverseH2[axis] }
-                var value = -l * (w * 2 * c * (1 - c) * (1 - 2 * c) - kappa * laplacian)
-                if noise > 0 {
-                    value += noise * l * w * Self.weight(c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
+        let region = regions.map { UnsafePointer($0.index.pointer) }
+        let frozen = regions?.frozen ?? [false]
+        let regionCount = (regions?.count ?? 0) + 1
+        @inline(__always) func regionOf(_ p: Int) -> Int { region.map { Int($0[p]) } ?? 0 }
+        // Per region: Σ of the local (bracket) rate and Σw over the cells that relax.
+        let sums = try grid.reproducibleRegionSums(regions: regionCount, width: 2) { tile, add in
+            var lastRegion = -1, localSum = 0.0, weightSum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x {
+                    let p = base &+ i
+                    let own = regionOf(p)
+                    if frozen[own] { r[p] = 0; continue }
+                    let c = xi[p]
+                    var laplacian = 0.0
+                    for axis in 0..<dims {
+                        var below = xi[p &- strides[axis]], above = xi[p &+ strides[axis]]
+                        if frozen[regionOf(p &- strides[axis])] { below = c }
+                        if frozen[regionOf(p &+ strides[axis])] { above = c }
+                        laplacian += (above + below - 2 * c) * inverseH2[axis]
+                    }
+                    var local = -l * w * 2 * c * (1 - c) * (1 - 2 * c)
+                    if noise > 0 {
+                        local += noise * l * w * Self.weight(c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
+                    }
+                    r[p] = l * kappa * laplacian + local
+                    if own != lastRegion {
+                        if lastRegion >= 0 { add(lastRegion, 0, localSum); add(lastRegion, 1, weightSum) }
+                        lastRegion = own; localSum = 0; weightSum = 0
+                    }
+                    localSum += local
+                    weightSum += Self.weight(c)
                 }
-                r[p] = value
-            }
-        } }
-        let rateSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in r[p] } }
-        let weightSum = grid.reproducibleSum { tile in Self.sum(tile, layout) { p in Self.weight(xi[p]) } }
-        let lambda = weightSum > 0 ? -rateSum / weightSum : 0
+            } }
+            if lastRegion >= 0 { add(lastRegion, 0, localSum); add(lastRegion, 1, weightSum) }
+        }
+        let lambda = (0..<regionCount).map { sums[2 * $0 + 1] > 0 ? -sums[2 * $0] / sums[2 * $0 + 1] : 0 }
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
             for i in 0..<n.x {
                 let p = base &+ i
+                let own = regionOf(p)
+                if frozen[own] { continue }
                 let old = xi[p]
-                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda * Self.weight(old))))
+                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda[own] * Self.weight(old))))
                 let change = updated - old
                 xi[p] = updated
                 // The other phases make room (or take the space back) in proportion.
@@ -74,14 +102,4 @@ public struct PhaseFieldRelaxation {
     /// h′(ξ) = 30ξ²(1−ξ)²: where the multiplier and the noise act.
     @inline(__always)
     static func weight(_ xi: Double) -> Double { 30 * xi * xi * (1 - xi) * (1 - xi) }
-
-    @inline(__always)
-    static func sum(_ tile: LiPhaseParallel.Box, _ layout: LiPhaseParallel.GhostedLayout, _ value: (Int) -> Double) -> Double {
-        var total = 0.0
-        for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
-            let base = layout.offset(0, j, k)
-            for i in tile.lower.x..<tile.upper.x { total += value(base &+ i) }
-        } }
-        return total
-    }
 }

@@ -15,6 +15,12 @@ public struct PropertyUpdate {
     public var boundary: Field?
     public var ionicBand = 0.0
     public var electronicBand = 0.0
+    /// Solid mode: the deposits of the step. Dispersed Li (outside every deposit, see
+    /// `DepositRegions`) does not percolate across its cell, so it conducts electrons like the
+    /// electrolyte around it: the linear rule ξ·σ_Li describes a smeared sharp interface, and
+    /// applied to a nucleus it would make 10⁻⁷ of Li out-conduct LLZO and wire the nuclei to the
+    /// anode at once.
+    public var regions: DepositRegions?
 
     public init(ionicElectrolyte: Double, ionicFloor: Double, electronicElectrolyte: Double, electronicFloor: Double, lithium: Double) {
         self.ionicElectrolyte = ionicElectrolyte
@@ -36,6 +42,7 @@ public struct PropertyUpdate {
         let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
         let sigmaI = state.ionicConductivity.pointer, sigmaE = state.electronicConductivity.pointer, area = state.reactiveArea.pointer
         let b = boundary.map { UnsafePointer($0.pointer) }
+        let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? []
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
         let strides = (0..<dims).map { layout.stride($0) }
         for k in 0..<n.z { for j in 0..<n.y {
@@ -50,6 +57,13 @@ public struct PropertyUpdate {
                     electronic = GrainBoundaryRules.mix(grain: electronic, band: electronicBand, indicator: b[p])
                 }
                 sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionic * ionicScale, floor: ionicFloor)
+                if let region, frozen[Int(region[p])] {
+                    // Dispersed Li: no conduction of its own, and no interface yet; it grows only by
+                    // nucleation, whose threshold says whether Li may displace electrolyte here.
+                    sigmaE[p] = ConductivityLaws.electronic(li: 0, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
+                    area[p] = 0
+                    continue
+                }
                 sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
                 var gradient2 = 0.0
                 for axis in 0..<dims {

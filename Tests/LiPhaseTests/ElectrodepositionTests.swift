@@ -119,7 +119,8 @@ final class ElectrodepositionTests: XCTestCase {
     }
 
     /// With no Li in the domain, the electrolyte is a resistor between the collector (φ_e = 0)
-    /// and the counter electrode (φ_e = V): the leakage is V·σ_e/L.
+    /// and the counter electrode (φ_e = V): the leakage is V·σ_e/L. (Nucleation is off: at 0.2 V
+    /// the collector side would pass η_nuc + η_pen and plate Li, which NucleationTests cover.)
     func testElectronicLeakageThroughAnElectrolyteSlab() throws {
         let deck = """
         model: electrodeposition
@@ -129,6 +130,8 @@ final class ElectrodepositionTests: XCTestCase {
         cell:
           anode_thickness: 0
           reservoir_thickness: 0
+        nucleation:
+          enabled: false
         protocol:
           mode: potentiostatic
           voltage: 0.2
@@ -300,7 +303,9 @@ extension ElectrodepositionTests {
         }
         // Stripping half-cycles give back what plating put into the reservoir.
         XCTAssertLessThan(abs(try value(simulation, "li_inventory_imbalance")), 1e-12)
-        XCTAssertEqual(try value(simulation, "stripping_shortfall_um"), 0)
+        // The only shortfall is where the central-difference δ_Γ reaches a cell the profile's tail
+        // has not (ξ = 0 beside ξ ~ 1e-35); it must stay at that level, far below any Li.
+        XCTAssertLessThan(try value(simulation, "stripping_shortfall_um"), 1e-20)
     }
 }
 

