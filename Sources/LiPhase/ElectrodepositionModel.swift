@@ -417,17 +417,19 @@ public final class ElectrodepositionModel: SimulationModel {
         let columnsTotal = grid.communicator.sum(reservoirSum)
         var nucleationColumns = [0.0, Double.nan]
         if let nucleated {
-            let tally = UnsafePointer(nucleated.pointer), b = boundary.map { UnsafePointer($0.pointer) }
-            let sums = [grid.reproducibleSum(of: nucleated), grid.reproducibleSum { tile in
-                guard let b else { return 0 }
-                var sum = 0.0
-                for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
-                    let base = layout.offset(0, j, k)
-                    for i in tile.lower.x..<tile.upper.x { sum += tally[base &+ i] * b[base &+ i] }
-                } }
-                return sum
-            }]
-            nucleationColumns = [sums[0] * g.cellVolume / area * 1e6, sums[0] > 0 && b != nil ? sums[1] / sums[0] : Double.nan]
+            let total = grid.reproducibleSum(of: nucleated)
+            nucleationColumns[0] = total * g.cellVolume / area * 1e6
+            if let boundary, total > 0 {
+                let tally = UnsafePointer(nucleated.pointer), b = UnsafePointer(boundary.pointer)
+                nucleationColumns[1] = grid.reproducibleSum { tile in
+                    var sum = 0.0
+                    for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                        let base = layout.offset(0, j, k)
+                        for i in tile.lower.x..<tile.upper.x { sum += tally[base &+ i] * b[base &+ i] }
+                    } }
+                    return sum
+                } / total
+            }
         }
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
                 imbalance, chargeImbalance, deepest * 1e6, grid.communicator.min(lowest) * 1e6,

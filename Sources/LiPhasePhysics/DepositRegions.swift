@@ -21,6 +21,11 @@ public final class DepositRegions {
     public let index: Field
     public let reach: Int
     private let marked: Field
+    /// The mask with `reach` ghost layers and its dilation scratch, kept from step to step.
+    private let wide: GhostedLayout
+    private let exchange: HaloExchange
+    private let mask: UnsafeMutablePointer<Double>
+    private let scratch: UnsafeMutablePointer<Double>
     public private(set) var count = 0
     /// Per region, the dispersed region last (false for it).
     public private(set) var anodeConnected: [Bool] = [false]
@@ -31,6 +36,18 @@ public final class DepositRegions {
         index = grid.makeField("deposit_region", units: "1")
         marked = grid.makeField("deposit_cells", units: "1")
         self.reach = reach
+        let n = grid.localBox.size
+        wide = GhostedLayout(interior: n, ghosts: Index3(reach, reach, grid.geometry.dimensions == 3 ? reach : 0))
+        exchange = HaloExchange(decomposition: grid.decomposition, layout: wide)
+        mask = .allocate(capacity: wide.count)
+        scratch = .allocate(capacity: wide.count)
+        mask.initialize(repeating: 0, count: wide.count)
+        scratch.initialize(repeating: 0, count: wide.count)
+    }
+
+    deinit {
+        mask.deallocate()
+        scratch.deallocate()
     }
 
     /// Finds the deposits of `lithium`; collective.
@@ -63,18 +80,13 @@ public final class DepositRegions {
     /// `reach` ghost layers, filled by one exchange (beyond the x walls there is no Li).
     private func markDeposits(lithium: Field, grid: DistributedGrid) throws {
         let n = grid.localBox.size, dims = grid.geometry.dimensions
-        let wide = GhostedLayout(interior: n, ghosts: Index3(reach, reach, dims == 3 ? reach : 0))
-        let mask = UnsafeMutablePointer<Double>.allocate(capacity: wide.count)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: wide.count)
-        defer { mask.deallocate(); scratch.deallocate() }
-        mask.initialize(repeating: 0, count: wide.count)
-        scratch.initialize(repeating: 0, count: wide.count)
+        mask.update(repeating: 0, count: wide.count)
         let xi = UnsafePointer(lithium.pointer), layout = lithium.layout
         for k in 0..<n.z { for j in 0..<n.y {
             let from = layout.offset(0, j, k), to = wide.offset(0, j, k)
             for i in 0..<n.x where xi[from &+ i] > 0.5 { mask[to &+ i] = 1 }
         } }
-        try HaloExchange(decomposition: grid.decomposition, layout: wide).exchange([mask])
+        try exchange.exchange([mask])
         // Dilate along each axis over the whole padded array; cells within `reach` of the array's
         // edge only feed the interior, which is all that is kept.
         let g = wide.ghosts, total = Index3(n.x + 2 * g.x, n.y + 2 * g.y, n.z + 2 * g.z)
@@ -84,12 +96,12 @@ public final class DepositRegions {
             for k in 0..<total.z { for j in 0..<total.y { for i in 0..<total.x {
                 let p = wide.offset(i - g.x, j - g.y, k - g.z)
                 let position = axis == 0 ? i : (axis == 1 ? j : k)
-                var marked = 0.0
+                var hit = 0.0
                 for d in Swift.max(-reach, -position)...Swift.min(reach, extent - 1 - position) where source[p &+ d &* stride] > 0 {
-                    marked = 1
+                    hit = 1
                     break
                 }
-                target[p] = marked
+                target[p] = hit
             } } }
             swap(&source, &target)
         }

@@ -54,8 +54,8 @@ public struct LithiumRouting {
         let region = regions.map { UnsafePointer($0.index.pointer) }
         let connected = regions?.anodeConnected ?? []
         var outcome = Outcome()
-        let cellArea = grid.geometry.cellVolume / grid.geometry.spacing[0]
         let dx = grid.geometry.spacing[0]
+        let cellArea = grid.geometry.cellVolume / dx
         let factor = -molarVolume / PhysicalConstants.faraday * dt
         let columnCount = n.y * n.z
         var plated = [Int64](repeating: 0, count: columnCount)
@@ -68,32 +68,24 @@ public struct LithiumRouting {
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
                     var amount = factor * q[p]
-                    if let region, !connected[Int(region[p])], amount != 0 {
-                        if amount > 0 {
-                            let intoVoid = Swift.min(amount, v[p])
-                            v[p] -= intoVoid
-                            let intoElectrolyte = Swift.min(amount - intoVoid, Swift.max(0, 1 - xi[p] - v[p]))
-                            xi[p] += intoVoid + intoElectrolyte
-                            toReservoir += (amount - intoVoid - intoElectrolyte) * dx
-                        } else {
-                            let dissolved = Swift.min(-amount, xi[p])
-                            xi[p] -= dissolved
-                            v[p] += dissolved
-                            outcome.unsatisfied += (-amount - dissolved) * dx * cellArea
-                        }
-                        continue
-                    }
+                    let isolated = region.map { !connected[Int($0[p])] } ?? false
                     if amount > 0 {
                         let intoVoid = Swift.min(amount, v[p])
                         v[p] -= intoVoid
                         xi[p] += intoVoid
                         amount -= intoVoid
-                        if amount > 0 && (freeGrowth || eta[p] < -(penetrationThreshold + (b.map { thresholdStep * $0[p] } ?? 0))) {
+                        if amount > 0 && (freeGrowth || isolated || eta[p] < -(penetrationThreshold + (b.map { thresholdStep * $0[p] } ?? 0))) {
                             let intoElectrolyte = Swift.min(amount, Swift.max(0, 1 - xi[p] - v[p]))
                             xi[p] += intoElectrolyte
                             amount -= intoElectrolyte
                         }
                         toReservoir += amount * dx
+                    } else if amount < 0 && isolated {
+                        // No reservoir behind it: the Li leaves void.
+                        let dissolved = Swift.min(-amount, xi[p])
+                        xi[p] -= dissolved
+                        v[p] += dissolved
+                        outcome.unsatisfied += (-amount - dissolved) * dx * cellArea
                     } else if amount < 0 {
                         if freeGrowth {
                             // Dissolution: the Li volume returns to the electrolyte in the cell.
