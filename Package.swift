@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "LiPhaseSolvers", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhaseMaterials", dependencies: ["LiPhaseGrid", "LiPhaseParallel"], swiftSettings: kernelSettings),
         .target(name: "LiPhasePhysics", dependencies: ["LiPhaseGrid", "LiPhaseMaterials", "LiPhaseSolvers"], swiftSettings: kernelSettings),
-        .target(name: "LiPhaseIO", dependencies: ["LiPhaseParallel", "CHDF5", "CMPI", "Yams"]),
+        .target(name: "LiPhaseIO", dependencies: ["LiPhaseParallel", "LiPhaseMaterials", "CHDF5", "CMPI", "Yams"]),
         .target(name: "LiPhase", dependencies: ["LiPhaseIO", "LiPhaseMaterials", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel", "CSignals"]),
         .executableTarget(name: "liphase", dependencies: [
             "LiPhase", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),

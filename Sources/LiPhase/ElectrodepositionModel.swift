@@ -31,6 +31,13 @@ public final class ElectrodepositionModel: SimulationModel {
     let deposits: DepositRegions?
     /// Li volume fraction put in each cell by nucleation, summed over the run (when enabled).
     let nucleated: Field?
+    /// Per column, the Li contact area over the column's nominal area (MODEL.md §6, §9).
+    let contactMap: Field
+    /// The contact fraction f of the step-start state, and the supply velocity it gives.
+    private(set) var contactFraction = 1.0
+    private(set) var supplyVelocity = 0.0
+    /// The first global column whose anode ran out of Li for stripping (−1: none).
+    private var exhaustedColumn = -1
 
     /// Step counter for the noise (keyed by step, so restarts reproduce it).
     private var step = 0
@@ -73,10 +80,12 @@ public final class ElectrodepositionModel: SimulationModel {
         properties.ionicBand = parameters.ionicBand
         properties.electronicBand = parameters.electronicBand
         properties.regions = deposits
+        properties.film = settings.binaryElectrolyte ? nil : parameters.film
         self.properties = properties
         potentials = try CoupledPotentialSolve(state: state, kinetics: parameters.kinetics, equilibriumPotential: parameters.equilibriumPotential,
                                                tolerance: settings.potentialTolerance, maximumIterations: settings.maximumNewtonIterations)
         potentials.concentrationDependent = settings.binaryElectrolyte
+        potentials.contact = settings.binaryElectrolyte ? nil : parameters.contact
         if nucleating {
             potentials.nucleation = Nucleation(kinetics: parameters.kinetics, overpotential: settings.nucleationOverpotential,
                                                grainThreshold: parameters.penetrationThreshold,
@@ -88,6 +97,7 @@ public final class ElectrodepositionModel: SimulationModel {
         routing.freeGrowth = settings.binaryElectrolyte
         routing.boundary = boundary
         routing.boundaryPenetrationThreshold = parameters.boundaryPenetrationThreshold
+        routing.contact = settings.binaryElectrolyte ? nil : parameters.contact
         self.routing = routing
         transport = NernstPlanckTransport(inverseThermalVoltage: PhysicalConstants.inverseThermalVoltage(temperature: configuration.temperature))
         diffusivity = grid.makeField("diffusivity", units: "m^2/s")
@@ -98,25 +108,27 @@ public final class ElectrodepositionModel: SimulationModel {
         let coordinates = grid.decomposition.coordinates, processes = grid.decomposition.processGrid
         columns = try grid.communicator.split(color: coordinates.y + processes.y * coordinates.z, key: coordinates.x)
         work = grid.makeField("work", units: "")
+        contactMap = grid.makeField("contact_fraction", units: "1")
     }
 
     public var stateFields: [Field] {
         [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] + (settings.binaryElectrolyte ? [state.concentration] : [])
             + [grainIds, boundary, nucleated].compactMap { $0 }
     }
-    public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent, componentLabels] }
+    public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent, componentLabels, contactMap] }
 
     public var diagnosticNames: [String] {
         ["applied_current_density_mA_cm2", "faradaic_current_density_mA_cm2", "cell_voltage_V", "mean_overpotential_V",
          "li_inventory_imbalance", "charge_imbalance", "penetration_depth_um", "reservoir_min_um", "reservoir_mean_um",
          "electronic_current_density_mA_cm2", "stripping_shortfall_um", "isolated_li_count", "isolated_li_um", "isolated_li_depth_um",
          "nucleated_li_um", "nucleated_boundary_share",
+         "contact_fraction", "void_contact_fraction", "void_um", "supply_velocity_nm_s",
          "newton_iterations", "linear_iterations", "solve_sweep_equivalents"]
     }
 
     public var scalarState: [String: Double] {
         ["step": Double(step), "charge_passed": chargePassed, "initial_inventory": initialInventory, "stripping_shortfall": strippingShortfall,
-         "counter_electrode_potential": potentials.counterElectrodePotential]
+         "counter_electrode_potential": potentials.counterElectrodePotential, "exhausted_column": Double(exhaustedColumn)]
     }
 
     // MARK: Protocol
@@ -156,6 +168,7 @@ public final class ElectrodepositionModel: SimulationModel {
             state.reservoir[i, j, k] = settings.reservoirThickness
         } } }
         try buildMicrostructure()
+        if !settings.binaryElectrolyte, settings.interlayer.parameters.initialContactFraction < 1 { placeVoidPatches() }
         initialInventory = inventory()
         try stateDidLoad(time: time, scalars: scalarState)
     }
@@ -166,7 +179,14 @@ public final class ElectrodepositionModel: SimulationModel {
         strippingShortfall = scalars["stripping_shortfall"] ?? 0
         initialInventory = scalars["initial_inventory"] ?? inventory()
         potentials.counterElectrodePotential = scalars["counter_electrode_potential"] ?? 0
+        exhaustedColumn = Int(scalars["exhausted_column"] ?? -1)
         cachedStableStep = nil
+        // The contact of the loaded state, for the first time-series row.
+        if !settings.binaryElectrolyte {
+            try deposits?.update(lithium: state.lithium, grid: grid)
+            try properties.apply(to: state)
+            measureContact()
+        }
     }
 
     // MARK: The time step
@@ -181,6 +201,10 @@ public final class ElectrodepositionModel: SimulationModel {
         // The deposits of the step-start state serve the properties, the routing and the relaxation.
         try deposits?.update(lithium: state.lithium, grid: grid)
         try properties.apply(to: state)
+        if !settings.binaryElectrolyte {
+            measureContact()
+            try checkContactStops(time: time)
+        }
         let control = control(at: time)
         if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
         lastSolve = try potentials.solve(control)
@@ -204,12 +228,90 @@ public final class ElectrodepositionModel: SimulationModel {
         cachedStableStep = nil
         chargePassed += lastSolve.faradaicTotal * dt
         tallyNucleation(dt: dt)
-        let routed = try routing.apply(to: state, dt: dt, regions: deposits) { values in self.columns.sum(values) }
+        let routed = try routing.apply(to: state, dt: dt, regions: deposits, supply: settings.binaryElectrolyte ? nil : supplyVelocity, scratch: work) { values in
+            self.columns.sum(values)
+        }
         strippingShortfall += grid.communicator.sum(routed.unsatisfied)
+        let exhausted = grid.communicator.min(routed.exhaustedColumn ?? Int.max)
+        if exhausted < Int.max, exhaustedColumn < 0 { exhaustedColumn = exhausted }
         if settings.binaryElectrolyte { try transportIons(dt: dt) }
         try relaxation.apply(to: state, dt: dt, step: step, work: work, regions: deposits)
         step += 1
         try checkFinite(time: time + dt)
+    }
+
+    /// The contact map and f (MODEL.md §6): per column, Σ A_r·Δx over the anode's Li (deposits
+    /// connected to it; isolated Li touches electrolyte but is not the anode's contact), then the
+    /// supply velocity at P_eff = P/f. Columns sum in fixed point per cell, f exactly: the same
+    /// bits on any decomposition.
+    private func measureContact() {
+        let layout = state.lithium.layout, n = layout.interior, g = grid.geometry
+        let area = UnsafePointer(state.reactiveArea.pointer), map = contactMap.pointer
+        let region = deposits.map { UnsafePointer($0.index.pointer) }, connected = deposits?.anodeConnected ?? []
+        let scale = 0x1p50, dx = g.spacing[0]
+        var totals = [Int64](repeating: 0, count: n.y * n.z)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            var sum: Int64 = 0
+            for i in 0..<n.x where region.map({ connected[Int($0[base &+ i])] }) ?? true {
+                sum &+= Int64((area[base &+ i] * dx * scale).rounded())
+            }
+            totals[j + n.y * k] = sum
+        } }
+        totals = columns.sum(totals)
+        var exact = ExactAccumulator()
+        for k in 0..<n.z { for j in 0..<n.y {
+            let value = Double(totals[j + n.y * k]) / scale
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { map[base &+ i] = value }
+            if grid.localBox.lower.x == 0 { exact.add(value) }
+        } }
+        contactFraction = grid.communicator.sum(exact) / Double(g.cells.y * g.cells.z)
+        supplyVelocity = parameters.supply.velocity(contactFraction: contactFraction)
+    }
+
+    /// Stops the run when the anode is exhausted or the contact is lost (MODEL.md §8).
+    private func checkContactStops(time: Double) throws {
+        let layout = state.lithium.layout, n = layout.interior, g = grid.geometry, map = UnsafePointer(contactMap.pointer)
+        // Both stops concern a stripping anode.
+        guard case let .galvanostatic(current) = control(at: time), current < 0 else { return }
+        // A column with an empty reservoir whose contact is gone has no Li left to strip.
+        if exhaustedColumn < 0 {
+            var first = Int.max
+            let box = grid.localBox
+            for k in 0..<n.z { for j in 0..<n.y where first == Int.max {
+                let head = layout.offset(0, j, k)
+                if state.reservoir.pointer[head] <= 0, map[head] < settings.contact.minimumFraction { first = box.lower.y + j + g.cells.y * (box.lower.z + k) }
+            } }
+            first = grid.communicator.min(first)
+            if first < Int.max { exhaustedColumn = first }
+        }
+        if exhaustedColumn >= 0 {
+            let cy = g.cells.y, j = exhaustedColumn % cy, k = exhaustedColumn / cy
+            let position = g.dimensions == 3 ? String(format: "y = %.3g µm, z = %.3g µm", g.centre(1, j) * 1e6, g.centre(2, k) * 1e6) : String(format: "y = %.3g µm", g.centre(1, j) * 1e6)
+            throw TerminalEvent("anode exhaustion: the column at \(position) had no Li left to strip (empty reservoir, no Li at its contact), t = \(String(format: "%.6g", time)) s")
+        }
+        if contactFraction < settings.contact.minimumFraction {
+            throw TerminalEvent(String(format: "contact loss: the contact fraction fell to %.4g (contact.minimum_fraction %.4g), t = %.6g s", contactFraction, settings.contact.minimumFraction, time))
+        }
+    }
+
+    /// The initial void patches (MODEL.md §6): in a patch column the Li starts 1.5ℓ back from the
+    /// electrolyte, with void in between; the electrolyte does not move. At 1.5ℓ the profile tail
+    /// leaves under 1 % of a full contact in the patch.
+    private func placeVoidPatches() {
+        let g = grid.geometry, box = grid.localBox
+        let patches = ContactPatches(dimensions: g.dimensions, cells: [g.cells.x, g.cells.y, g.cells.z], spacing: g.spacing, contactFraction: settings.interlayer.parameters.initialContactFraction,
+                                     patchSize: settings.contact.patchSize, seed: settings.contact.seed)
+        let h = settings.anodeThickness, recessed = h - 1.5 * parameters.phaseField.width
+        for k in 0..<box.size.z { for j in 0..<box.size.y where patches.voidColumns[(box.lower.y + j) + g.cells.y * (box.lower.z + k)] {
+            for i in 0..<box.size.x {
+                let x = g.centre(0, box.lower.x + i)
+                let full = parameters.phaseField.profile(x, interface: h), li = parameters.phaseField.profile(x, interface: recessed)
+                state.lithium[i, j, k] = li
+                state.void[i, j, k] = max(0, full - li)
+            }
+        } }
     }
 
     /// Adds the Li that nucleation plates this step to the `nucleated_li` tally.
@@ -431,11 +533,23 @@ public final class ElectrodepositionModel: SimulationModel {
                 } / total
             }
         }
+        let voidArea = UnsafePointer(state.voidContactArea.pointer)
+        let voidContact = grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x { sum += voidArea[base &+ i] }
+            } }
+            return sum
+        } * g.cellVolume / area
+        let voidVolume = grid.reproducibleSum(of: state.void) * g.cellVolume / area
+        let contactColumns: [Double] = settings.binaryElectrolyte ? [Double.nan, Double.nan, voidVolume * 1e6, Double.nan]
+            : [contactFraction, voidContact, voidVolume * 1e6, supplyVelocity * 1e9]
         return [appliedCurrentDensity / 10, faradaicDensity / 10, cellVoltage, meanOverpotential,
                 imbalance, chargeImbalance, deepest * 1e6, grid.communicator.min(lowest) * 1e6,
                 columnsTotal / Double(g.cells.y * g.cells.z) * 1e6, electronicCurrentDensity() / 10,
                 strippingShortfall / area * 1e6,
-                ] + isolatedColumns + nucleationColumns + [
+                ] + isolatedColumns + nucleationColumns + contactColumns + [
                 Double(lastSolve.newtonIterations), Double(lastSolve.linearIterations), lastSolve.sweepEquivalents]
     }
 }

@@ -30,6 +30,11 @@ public struct ElectrodepositionParameters: Sendable {
     public let mobility: Double
     /// Area resistance of the electrolyte beyond the domain, (L_SE − simulated)/σ_g(T).
     public let seriesResistance: Double
+    /// Li resupply at T (MODEL.md §6), with the contact's χ.
+    public let supply: SupplyLaw
+    /// The Li/interlayer contact and its film (docs/interlayers.md): global x cells.
+    public let contact: ContactRegion
+    public let film: PropertyUpdate.Film
 
     public init(settings s: ElectrodepositionSettings, temperature: Double, spacing: Double, simulatedElectrolyte: Double) {
         let reference = ElectrodepositionSettings.referenceTemperature
@@ -64,6 +69,18 @@ public struct ElectrodepositionParameters: Sendable {
         let relaxationTime = phaseField.width / (s.relaxationSpeedup * nominalSpeed)
         mobility = 1 / (relaxationTime * phaseField.barrierHeight)
         seriesResistance = max(0, s.pelletThickness - simulatedElectrolyte) / ionicConductivity
+        let c = s.contact, il = s.interlayer.parameters
+        supply = SupplyLaw(diffusive: il.supplyFactor * arrhenius(c.diffusiveSupply, activationEnergy: c.diffusiveActivationEnergy, temperature: temperature, referenceTemperature: reference),
+                           creepCoefficient: arrhenius(c.creepCoefficient, activationEnergy: c.creepActivationEnergy, temperature: temperature, referenceTemperature: reference),
+                           creepExponent: c.creepExponent, stackPressure: c.stackPressure)
+        // The film starts at the first cell whose centre lies ℓ past the initial interface.
+        let filmStart = Int(((s.anodeThickness + Double(s.interfaceCells) * spacing) / spacing - 0.5).rounded(.up))
+        let filmThickness = Double(il.layers) * spacing
+        film = PropertyUpdate.Film(cells: filmStart..<(filmStart + il.layers), ionicResistivity: il.ionicResistance / filmThickness,
+                                   electronicResistivity: il.electronicResistance / filmThickness)
+        // R_ct of the contact and of bare Li share the Arrhenius law, so their ratio holds at any T.
+        contact = ContactRegion(end: filmStart + il.layers, exchangeScale: s.chargeTransferResistance / il.chargeTransferResistance,
+                                penetrationThreshold: il.penetrationThreshold)
     }
 
     /// Largest stable explicit Allen–Cahn step: 2/(L·(4κ·d/Δx² + 2W)); g″ ≤ 2 on [0, 1].

@@ -41,6 +41,9 @@ public struct ElectrodepositionSettings: Sendable {
     public var alphaCathodic: Double
     public var equilibriumPotential: Double         // V
 
+    public var contact: ContactSettings
+    public var interlayer: InterlayerSettings
+
     public var interfaceCells: Int
     public var interfaceEnergy: Double              // J/m²
     public var relaxationSpeedup: Double
@@ -91,6 +94,9 @@ public struct ElectrodepositionSettings: Sendable {
         alphaAnodic = real("electrochemistry.alpha_anodic", 0.5)
         alphaCathodic = real("electrochemistry.alpha_cathodic", 0.5)
         equilibriumPotential = real("electrochemistry.equilibrium_potential", 0)
+        contact = ContactSettings(deck: deck)
+        interlayer = InterlayerSettings(deck: deck, bareChargeTransferResistance: chargeTransferResistance, exchangeActivationEnergy: exchangeActivationEnergy,
+                                        referenceTemperature: Self.referenceTemperature, issues: &issues)
         interfaceCells = deck.integer("phase_field.interface_cells") ?? 4
         interfaceEnergy = real("phase_field.interface_energy", 0.5)
         relaxationSpeedup = real("phase_field.relaxation_speedup", 10)
@@ -130,6 +136,26 @@ public struct ElectrodepositionSettings: Sendable {
             }
             if microstructure.poreFraction > 0, microstructure.poreSize < spacing, !deck.failed("microstructure.pore_size") {
                 issues.append(deck.issue("microstructure.pore_size", String(format: "%g µm is below one cell (%g µm); allowed ≥ %g µm at this grid", microstructure.poreSize * 1e6, spacing * 1e6, spacing * 1e6)))
+            }
+        }
+        // The film follows the diffuse interface (docs/interlayers.md) and must fit in the electrolyte.
+        if !binaryElectrolyte, deck.isSet("grid.size"), let cells = deck.integers("grid.cells"), !cells.isEmpty, !deck.failed("grid.size", "grid.cells", "grid", "cell.anode_thickness"), anodeThickness < length {
+            let spacing = size[0] / Double(max(1, cells[0]))
+            let filmEnd = anodeThickness + Double(interfaceCells + interlayer.parameters.layers + 1) * spacing
+            if filmEnd >= length, !deck.failed("interlayer.layers", "phase_field.interface_cells") {
+                issues.append(deck.issue(deck.isSet("interlayer.layers") ? "interlayer.layers" : "cell.anode_thickness",
+                                         String(format: "the contact (anode %g µm + interface %d cells + film %d cells) reaches x = %g µm, past the domain (%g µm); a longer grid.size[0] or a thinner anode is needed",
+                                                anodeThickness * 1e6, interfaceCells, interlayer.parameters.layers, filmEnd * 1e6, length * 1e6)))
+            }
+        }
+        if !binaryElectrolyte, interlayer.parameters.initialContactFraction < 1, deck.isSet("grid.size"), let cells = deck.integers("grid.cells"), !cells.isEmpty,
+           !deck.failed("grid.size", "grid.cells", "grid", "cell.anode_thickness", "phase_field.interface_cells") {
+            // In a void patch the Li starts 1.5ℓ back from the electrolyte and needs ℓ/2 to exist.
+            let width = Double(interfaceCells) * size[0] / Double(max(1, cells[0]))
+            if anodeThickness < 2 * width {
+                let path = deck.isSet("interlayer.initial_contact_fraction") ? "interlayer.initial_contact_fraction" : "cell.anode_thickness"
+                issues.append(deck.issue(path, String(format: "an initial contact fraction %g < 1 needs void patches, and they need an anode of at least 2ℓ = %g µm (cell.anode_thickness is %g µm)",
+                                                      interlayer.parameters.initialContactFraction, 2 * width * 1e6, anodeThickness * 1e6)))
             }
         }
         if microstructure.kind == .imported && microstructure.file == nil && !deck.failed("microstructure.kind") {

@@ -105,11 +105,19 @@ public struct KeySpec: Sendable {
 
 /// Every key a deck may contain. The reference (`liphase schema`, docs/input-reference.md) is
 /// generated from this table, so the documentation cannot drift from the code.
+/// The calibrated supply defaults (docs/calibration.md), SI, and as the deck writes them.
+public enum ContactDefaults {
+    public static let diffusiveSupply = 0.13309e-9
+    public static let creepCoefficient = 0.0041314e-9
+    public static var diffusiveSupplyText: String { formatNumber(diffusiveSupply * 1e9) }
+    public static var creepCoefficientText: String { formatNumber(creepCoefficient * 1e9) }
+}
+
 public enum DeckSchema {
     public static let modelNames = ["pfhub_7a", "electrodeposition"]
 
     /// Sections that only the electrodeposition model reads.
-    public static let electrodepositionSections = ["cell", "electrolyte", "microstructure", "lithium", "electrochemistry", "phase_field", "nucleation", "protocol", "short", "solver"]
+    public static let electrodepositionSections = ["cell", "electrolyte", "microstructure", "lithium", "electrochemistry", "interlayer", "contact", "phase_field", "nucleation", "protocol", "short", "solver"]
 
     /// One-line descriptions of the sections, in reference order.
     public static let sections: [(name: String, summary: String)] = [
@@ -123,6 +131,8 @@ public enum DeckSchema {
         ("microstructure", "Grains, grain-boundary bands and pores of the solid electrolyte (MODEL.md §3): single crystal, seeded Voronoi, or grain ids imported from HDF5."),
         ("lithium", "Li metal properties (MODEL.md §3, §10)."),
         ("electrochemistry", "Butler–Volmer kinetics at the Li contact (MODEL.md §0)."),
+        ("interlayer", "The Li/electrolyte contact (MODEL.md §3): an interlayer from the library (docs/interlayers.md, `liphase info interlayers`) or, without interlayer.name, the bare contact. Any field overrides the library's value."),
+        ("contact", "Contact loss (MODEL.md §6): Li resupply to a stripping contact by diffusion and creep under stack pressure, voids, and the initial contact pattern."),
         ("phase_field", "The diffuse Li interface: width, energy, relaxation and seeded noise (MODEL.md §5)."),
         ("nucleation", "Li nucleation inside the solid electrolyte where the overpotential passes η_nuc + η_pen and electrons reach (MODEL.md §5)."),
         ("protocol", "What the cell is asked to do: galvanostatic or potentiostatic hold, or plating/stripping cycles (MODEL.md §8)."),
@@ -225,6 +235,35 @@ public enum DeckSchema {
         KeySpec("electrochemistry.equilibrium_potential", .real(.voltage), bounds: .closed(-5, 5), default: "0", "U₀ vs Li/Li⁺."),
         KeySpec("electrochemistry.exchange_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.3",
                 "Activation energy of i₀. Default 0.3 eV is an assumption in the range reported for Li/garnet interfacial resistance; set it for temperature studies."),
+        KeySpec("interlayer.name", .text, "An entry of the interlayer library (`liphase info interlayers`); omitted: the bare Li/electrolyte contact."),
+        KeySpec("interlayer.library", .text, "A library file in the format of Inputs/interlayers.yaml to use instead of the built-in library."),
+        KeySpec("interlayer.layers", .integer, bounds: .closed(1, 16), default: "1", "n_IL: cell layers of the film, which follow the diffuse interface (docs/interlayers.md)."),
+        KeySpec("interlayer.charge_transfer_resistance", .real(.areaResistance), bounds: .positive(max: 1e7),
+                "R_ct of the Li/interlayer contact at 25 °C (→ i₀). Default: the library's rule (f₀ × measured ASR at 25 °C), or electrochemistry.charge_transfer_resistance for the bare contact."),
+        KeySpec("interlayer.ionic_resistance", .real(.areaResistance), bounds: .closed(0, 1e7),
+                "R_IL,i, ionic area resistance of the film, in series with the electrolyte it sits in. Default 0: a measured ASR goes into R_ct (MODEL.md §3)."),
+        KeySpec("interlayer.electronic_resistance", .real(.areaResistance), bounds: .closed(0, 1e12),
+                "R_IL,e, electronic area resistance of the film. Default: 1e6 Ω·cm² for electron-blocking library entries, else 0."),
+        KeySpec("interlayer.penetration_threshold", .real(.voltage), bounds: .closed(0, 10),
+                "η_pen,IL: Li displaces the film only past this overpotential. Default: the electrolyte grain's η_pen."),
+        KeySpec("interlayer.initial_contact_fraction", .real(.dimensionless), bounds: .leftOpen(0, 1),
+                "f₀: share of the interface in contact at the start; the rest is void patches (contact.patch_size). Default: 1, or the library's rule."),
+        KeySpec("interlayer.supply_factor", .real(.dimensionless), bounds: .closed(1, 1e6),
+                "χ: multiplies the diffusive Li supply (alloying and mixed-conducting layers feed Li back to the contact). Default: 1, or the library's rule."),
+        KeySpec("contact.stack_pressure", .real(.pressure), bounds: .closed(0, 1000), default: "0", "P_stack; the creep supply uses P_eff = P_stack/f (MODEL.md §6)."),
+        KeySpec("contact.diffusive_supply", .real(.velocity), bounds: .closed(0, 1e9), default: "\(ContactDefaults.diffusiveSupplyText)",
+                "v_d at 25 °C: diffusive (vacancy) Li supply to a stripping contact. Default calibrated: critical stripping current 0.1 mA/cm² at 0 MPa (docs/calibration.md)."),
+        KeySpec("contact.diffusive_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.55",
+                "Activation energy of v_d: Li self-diffusion (Messer & Noack 1975)."),
+        KeySpec("contact.creep_coefficient", .real(.velocity), bounds: .closed(0, 1e9), default: "\(ContactDefaults.creepCoefficientText)",
+                "B at 25 °C: creep supply at P_eff = 1 MPa. Default calibrated: critical stripping current 0.4 mA/cm² at 2 MPa (docs/calibration.md)."),
+        KeySpec("contact.creep_exponent", .real(.dimensionless), bounds: .closed(1, 20), default: "6.56", "n_c, Li creep stress exponent (Masias et al. 2019)."),
+        KeySpec("contact.creep_activation_energy", .real(.activationEnergy), bounds: .closed(0, 3), default: "0.38348",
+                "Activation energy of B: Li creep, 37 kJ/mol (Masias et al. 2019)."),
+        KeySpec("contact.patch_size", .real(.length), bounds: .positive(max: 1e5), default: "5", "ℓ_patch: mean size of the initial void patches."),
+        KeySpec("contact.seed", .integer, bounds: .closed(0, 4_294_967_295), default: "1", "Seed of the initial void patches."),
+        KeySpec("contact.minimum_fraction", .real(.dimensionless), bounds: .closed(0, 0.99), default: "0.01",
+                "The run stops (contact lost) when the contact fraction falls below this."),
         KeySpec("phase_field.interface_cells", .integer, bounds: .closed(3, 32), default: "4", "Interface width ℓ in cells (MODEL.md §5: ℓ ≥ 3 cells)."),
         KeySpec("phase_field.interface_energy", .real(.interfaceEnergy), bounds: .positive(max: 100), default: "0.5", "γ, Li surface energy (MODEL.md §10)."),
         KeySpec("phase_field.relaxation_speedup", .real(.dimensionless), bounds: .closed(1, 1e4), default: "10",

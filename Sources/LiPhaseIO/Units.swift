@@ -4,7 +4,7 @@ import Foundation
 /// and the other spellings accepted in a "value unit" string. Everything is converted to SI.
 public enum Quantity: String, Sendable, CaseIterable {
     case dimensionless, length, time, temperature, currentDensity, areaResistance
-    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume, fractureToughness, concentration
+    case conductivity, pressure, voltage, activationEnergy, interfaceEnergy, diffusivity, molarVolume, fractureToughness, concentration, velocity
 
     /// The unit a bare number is taken in (MODEL.md §0) and in which ranges are stated.
     public var unit: String {
@@ -24,6 +24,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .molarVolume: return "cm³/mol"
         case .fractureToughness: return "MPa·m^½"
         case .concentration: return "mol/L"
+        case .velocity: return "nm/s"
         }
     }
 
@@ -44,6 +45,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .molarVolume: return "molar volume"
         case .fractureToughness: return "fracture toughness"
         case .concentration: return "concentration"
+        case .velocity: return "velocity"
         }
     }
 
@@ -65,6 +67,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .molarVolume: return [(["cm3/mol"], 1e-6, 0), (["m3/mol"], 1, 0)]
         case .fractureToughness: return [(["mpam0.5", "mpam1/2", "mpam½", "mpasqrt(m)"], 1e6, 0), (["pam0.5", "pam1/2", "pam½"], 1, 0)]
         case .concentration: return [(["mol/l", "m"], 1000, 0), (["mol/m3"], 1, 0), (["mmol/l", "mm"], 1, 0)]
+        case .velocity: return [(["nm/s"], 1e-9, 0), (["um/s", "µm/s", "μm/s"], 1e-6, 0), (["m/s"], 1, 0), (["um/h", "µm/h", "μm/h"], 1e-6 / 3600, 0), (["nm/h"], 1e-9 / 3600, 0)]
         }
     }
 
@@ -86,6 +89,7 @@ public enum Quantity: String, Sendable, CaseIterable {
         case .molarVolume: return ["cm3/mol", "m3/mol"]
         case .fractureToughness: return ["MPa*m^0.5", "Pa*m^0.5"]
         case .concentration: return ["mol/L", "M", "mol/m3", "mM"]
+        case .velocity: return ["nm/s", "um/s", "m/s", "um/h", "nm/h"]
         }
     }
 

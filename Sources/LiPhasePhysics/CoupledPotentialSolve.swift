@@ -34,6 +34,8 @@ public final class CoupledPotentialSolve {
     /// its threshold.
     public var nucleation: Nucleation?
     public var boundary: Field?
+    /// Solid mode: the Li/interlayer contact, with its own i₀ and threshold.
+    public var contact: ContactRegion?
 
     private let ionic: EllipticSolver
     private let electronic: EllipticSolver
@@ -86,13 +88,16 @@ public final class CoupledPotentialSolve {
         let concentration = UnsafePointer(state.concentration.pointer), useConcentration = concentrationDependent
         let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
         let b = boundary.map { UnsafePointer($0.pointer) }
+        let contactCells = (contact?.end ?? 0) - state.grid.localBox.lower.x
+        let contactScale = contact?.exchangeScale ?? 1, contactThreshold = contact?.penetrationThreshold
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
                 let p = base &+ i
                 let overpotential = phiE[p] - phi[p] - equilibriumPotential
                 eta[p] = overpotential
-                let a = area[p], c = useConcentration ? Swift.max(concentration[p], 0) : 1
+                let inContact = i < contactCells
+                let a = inContact ? area[p] * contactScale : area[p], c = useConcentration ? Swift.max(concentration[p], 0) : 1
                 var current = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
                 var slope = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
                 if let nucleation {
@@ -100,7 +105,9 @@ public final class CoupledPotentialSolve {
                     let s = 1 - xi[p] - v[p]
                     var nucleus = 0.0
                     if xi[p] < 0.5, s > 0 {
-                        let excess = overpotential + nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
+                        let threshold = inContact ? contactThreshold.map { nucleation.overpotential + $0 } ?? nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
+                            : nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
+                        let excess = overpotential + threshold
                         let density = s * nucleation.areaDensity
                         nucleus = density * nucleation.current(excess: excess)
                         slope += density * nucleation.slope(excess: excess)

@@ -23,6 +23,9 @@ public final class ElectrodepositionState {
     public let electronicConductivity: Field
     /// a_c·δ_Γ (1/m): reacting interface area per volume (MODEL.md §4).
     public let reactiveArea: Field
+    /// (1 − a_c)·δ_Γ (1/m): Li surface facing void per volume, where creep and diffusion close
+    /// voids (MODEL.md §6).
+    public let voidContactArea: Field
     /// η = φ_e − φ − U₀ (V).
     public let overpotential: Field
     /// q (A/m³), > 0 where Li is stripped.
@@ -41,6 +44,7 @@ public final class ElectrodepositionState {
         ionicConductivity = grid.makeField("sigma_ionic", units: "S/m")
         electronicConductivity = grid.makeField("sigma_electronic", units: "S/m")
         reactiveArea = grid.makeField("reactive_area", units: "1/m")
+        voidContactArea = grid.makeField("void_contact_area", units: "1/m")
         overpotential = grid.makeField("overpotential", units: "V")
         faradaicCurrent = grid.makeField("faradaic_current", units: "A/m^3")
         nucleationCurrent = grid.makeField("nucleation_current", units: "A/m^3")

@@ -21,6 +21,21 @@ public struct PropertyUpdate {
     /// applied to a nucleus it would make 10⁻⁷ of Li out-conduct LLZO and wire the nuclei to the
     /// anode at once.
     public var regions: DepositRegions?
+    /// The interlayer film (global x cell range) and its area resistances per unit length,
+    /// R_IL/(n_IL·Δx) in Ω·m: film cells hold the electrolyte they replace in series with the
+    /// film, 1/σ = R_IL/(n_IL·Δx) + 1/σ_SE (docs/interlayers.md).
+    public var film: Film?
+
+    public struct Film: Sendable, Equatable {
+        public var cells: Range<Int>
+        public var ionicResistivity: Double
+        public var electronicResistivity: Double
+        public init(cells: Range<Int>, ionicResistivity: Double, electronicResistivity: Double) {
+            self.cells = cells
+            self.ionicResistivity = ionicResistivity
+            self.electronicResistivity = electronicResistivity
+        }
+    }
 
     public init(ionicElectrolyte: Double, ionicFloor: Double, electronicElectrolyte: Double, electronicFloor: Double, lithium: Double) {
         self.ionicElectrolyte = ionicElectrolyte
@@ -40,7 +55,9 @@ public struct PropertyUpdate {
         try grid.refreshGhosts([state.lithium, state.void], conditions: [phaseFieldConditions(), phaseFieldConditions()])
         let layout = state.lithium.layout, n = layout.interior, dims = grid.geometry.dimensions
         let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
-        let sigmaI = state.ionicConductivity.pointer, sigmaE = state.electronicConductivity.pointer, area = state.reactiveArea.pointer
+        let sigmaI = state.ionicConductivity.pointer, sigmaE = state.electronicConductivity.pointer
+        let area = state.reactiveArea.pointer, voidArea = state.voidContactArea.pointer
+        let lowerX = grid.localBox.lower.x
         let b = boundary.map { UnsafePointer($0.pointer) }
         let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? []
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
@@ -56,12 +73,17 @@ public struct PropertyUpdate {
                     ionic = GrainBoundaryRules.mix(grain: ionic, band: ionicBand, indicator: b[p])
                     electronic = GrainBoundaryRules.mix(grain: electronic, band: electronicBand, indicator: b[p])
                 }
+                if let film, film.cells.contains(lowerX &+ i) {
+                    ionic = 1 / (film.ionicResistivity + 1 / ionic)
+                    electronic = 1 / (film.electronicResistivity + 1 / electronic)
+                }
                 sigmaI[p] = ConductivityLaws.ionic(li: li, void: vo, electrolyte: ionic * ionicScale, floor: ionicFloor)
                 if let region, frozen[Int(region[p])] {
                     // Dispersed Li: no conduction of its own, and no interface yet; it grows only by
                     // nucleation, whose threshold says whether Li may displace electrolyte here.
                     sigmaE[p] = ConductivityLaws.electronic(li: 0, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
                     area[p] = 0
+                    voidArea[p] = 0
                     continue
                 }
                 sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
@@ -70,7 +92,18 @@ public struct PropertyUpdate {
                     let g = (ConductivityLaws.interfaceStep(xi[p &+ strides[axis]]) - ConductivityLaws.interfaceStep(xi[p &- strides[axis]])) * inverseTwoH[axis]
                     gradient2 += g * g
                 }
-                area[p] = ConductivityLaws.contactShare(li: li, void: vo) * gradient2.squareRoot()
+                // The non-Li side of the interface is read over the cell and its face neighbours:
+                // the cell's own fractions miss it where the gradient runs along a void (the side
+                // of Li next to a void patch holds a trace of electrolyte and no void of its own).
+                var liAround = li, voidAround = vo
+                for axis in 0..<dims {
+                    liAround += xi[p &+ strides[axis]] + xi[p &- strides[axis]]
+                    voidAround += v[p &+ strides[axis]] + v[p &- strides[axis]]
+                }
+                let stencil = Double(1 + 2 * dims)
+                let delta = gradient2.squareRoot(), share = ConductivityLaws.contactShare(li: liAround / stencil, void: voidAround / stencil)
+                area[p] = share * delta
+                voidArea[p] = (1 - share) * delta
             }
         } }
     }

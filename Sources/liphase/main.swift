@@ -11,7 +11,7 @@ struct LiPhaseCommand: ParsableCommand {
         abstract: "Phase-field simulator for Li dendrites and contact loss in garnet solid-state batteries.",
         discussion: "Exit codes: " + LiPhaseExitCode.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; "),
         version: LiPhaseVersion.string,
-        subcommands: [Run.self, Validate.self, Schema.self])
+        subcommands: [Run.self, Validate.self, Schema.self, Info.self])
 }
 
 /// Prints on rank 0 only, so `mpirun -np 64` does not print a message 64 times.
@@ -124,6 +124,21 @@ struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the input reference (Markdown), generated from the schema.")
     func run() throws {
         print(ReferenceDocument.markdown(), terminator: "")
+        finish(.success)
+    }
+}
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a built-in library: 'interlayers' lists the interlayer library with the model parameters of each entry.")
+
+    enum Topic: String, ExpressibleByArgument, CaseIterable { case interlayers }
+    @Argument(help: "What to list: interlayers.") var topic: Topic
+    @Flag(help: "Print a Markdown table.") var markdown = false
+
+    func run() throws {
+        switch topic {
+        case .interlayers: print(InterlayerTable.render(markdown: markdown), terminator: "")
+        }
         finish(.success)
     }
 }

@@ -84,7 +84,7 @@ final class BadDeckTests: XCTestCase {
             time:
               end: 8
             """
-        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: cell, checkpoint, electrochemistry, electrolyte, grid, lithium, microstructure, model, nucleation, output, phase_field, protocol, short, solver, temperature, time"])
+        XCTAssertEqual(problems(deck), ["bad.yaml:2: a key has an empty name; allowed at the top level: cell, checkpoint, contact, electrochemistry, electrolyte, grid, interlayer, lithium, microstructure, model, nucleation, output, phase_field, protocol, short, solver, temperature, time"])
     }
 
     func testNonScalarKeyIsRejected() {
@@ -848,7 +848,8 @@ final class BadDeckTests: XCTestCase {
         let inputs = root.appendingPathComponent("Inputs")
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: inputs, includingPropertiesForKeys: nil))
         var decks: [URL] = []
-        for case let url as URL in enumerator where url.pathExtension == "yaml" { decks.append(url) }
+        // Inputs/interlayers.yaml is the interlayer library, not a deck (InterlayerLibraryTests).
+        for case let url as URL in enumerator where url.pathExtension == "yaml" && url.lastPathComponent != "interlayers.yaml" { decks.append(url) }
         XCTAssertFalse(decks.isEmpty, "no decks found under \(inputs.path)")
         for url in decks.sorted(by: { $0.path < $1.path }) {
             let text = try String(contentsOf: url, encoding: .utf8)

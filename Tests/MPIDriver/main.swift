@@ -539,6 +539,58 @@ test("nucleation in a polycrystal on \(world.size) ranks equals 1 rank, bit for 
     try compareCheckpoints(many.lastCheckpointPath, single?.lastCheckpointPath, cells: Index3(60, 48, 1), fields: electrodepositionFields + ["grain_id", "grain_boundary", "nucleated_li"])
 }
 
+/// Contact loss (MODEL.md §6) on a patchy start: void patches (f₀ = 0.6), an electron-blocking
+/// interlayer, 2 MPa, stripped at 3 mA/cm² then plated: voids open and close, the contact map
+/// and f (which sets P_eff) do not depend on the ranks.
+func contactDeck(steps: Int, directory: String) -> String {
+    """
+    model: electrodeposition
+    grid:
+      cells: [48, 64]
+      size: [24 um, 32 um]
+    cell:
+      anode_thickness: 8 um
+    microstructure:
+      kind: voronoi
+      grain_size: 8 um
+    interlayer:
+      name: ald_al2o3_han2017
+      initial_contact_fraction: 0.6
+    contact:
+      stack_pressure: 2
+      patch_size: 4 um
+      seed: 3
+    protocol:
+      mode: cycle
+      first: strip
+      current_density: 3
+      half_cycle: 60 s
+    time:
+      end: 30 min
+      max_steps: \(steps)
+    output:
+      directory: \(directory)
+    """
+}
+
+test("contact loss from void patches on \(world.size) ranks equals 1 rank, bit for bit") {
+    let many = try run(contactDeck(steps: 40, directory: directory("contact-np\(world.size)")), on: world)
+    var single: Simulation? = nil
+    if world.isRoot { single = try run(contactDeck(steps: 40, directory: directory("contact-np1-ref")), on: solo) }
+    if world.isRoot, let single {
+        for name in ["contact_fraction", "void_um", "cell_voltage_V", "li_inventory_imbalance"] {
+            guard let column = many.model.diagnosticNames.firstIndex(of: name) else { expect(false, "no \(name) column"); continue }
+            expect(single.lastDiagnostics[4 + column].bitPattern == many.lastDiagnostics[4 + column].bitPattern,
+                   "\(name): \(many.lastDiagnostics[4 + column]) on \(world.size) ranks, \(single.lastDiagnostics[4 + column]) on 1")
+        }
+        if let column = many.model.diagnosticNames.firstIndex(of: "contact_fraction") {
+            let f = many.lastDiagnostics[4 + column]
+            expect(f > 0.5 && f < 0.7, "contact fraction \(f), expected near f₀ = 0.6")
+        }
+    }
+    try compareCheckpoints(many.lastCheckpointPath, single?.lastCheckpointPath, cells: Index3(48, 64, 1), fields: electrodepositionFields)
+}
+
 if world.size == 2 {
     // The convergence study needs Δx down to 1/512 (≈ 10 s on 2 ranks): run it once, at np = 2.
     test("BM7a: observed spatial order of the L2 error at t = 8 is 2 ± 0.2") {
