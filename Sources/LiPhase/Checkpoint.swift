@@ -92,6 +92,10 @@ public enum Checkpoint {
         let names = try file.attributeText("model_scalar_names").split(separator: ",").map(String.init)
         let values = try file.readReplicatedDoubles("/model_scalars")
         guard names.count == values.count else { throw HDF5Error("\(path): model scalars are inconsistent (corrupted file?)") }
+        // Models turn some scalars into integers (step, column): refuse what no run writes.
+        if let bad = zip(names, values).first(where: { !$0.1.isFinite || abs($0.1) >= 0x1p53 }) {
+            throw HDF5Error("\(path): model scalar '\(bad.0)' is \(bad.1) (corrupted file?)")
+        }
         progress.modelScalars = Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first })
         return progress
     }

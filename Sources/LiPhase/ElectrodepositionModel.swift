@@ -533,15 +533,7 @@ public final class ElectrodepositionModel: SimulationModel {
                 } / total
             }
         }
-        let voidArea = UnsafePointer(state.voidContactArea.pointer)
-        let voidContact = grid.reproducibleSum { tile in
-            var sum = 0.0
-            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
-                let base = layout.offset(0, j, k)
-                for i in tile.lower.x..<tile.upper.x { sum += voidArea[base &+ i] }
-            } }
-            return sum
-        } * g.cellVolume / area
+        let voidContact = grid.reproducibleSum(of: state.voidContactArea) * g.cellVolume / area
         let voidVolume = grid.reproducibleSum(of: state.void) * g.cellVolume / area
         let contactColumns: [Double] = settings.binaryElectrolyte ? [Double.nan, Double.nan, voidVolume * 1e6, Double.nan]
             : [contactFraction, voidContact, voidVolume * 1e6, supplyVelocity * 1e9]

@@ -33,10 +33,11 @@ public struct InterlayerSettings: Sendable {
     public var parameters: InterlayerParameters
 
     init(deck: Deck, bareChargeTransferResistance: Double, exchangeActivationEnergy: Double, referenceTemperature: Double, issues: inout [DeckIssue]) {
-        var library = InterlayerLibrary.builtIn
+        var library = InterlayerLibrary.builtIn, libraryFailed = false
         if let path = deck.text("interlayer.library") {
             do { library = try InterlayerLibrary.load(path: path) } catch {
                 issues.append(deck.issue("interlayer.library", "\(error)"))
+                libraryFailed = true
             }
         }
         record = nil
@@ -46,7 +47,7 @@ public struct InterlayerSettings: Sendable {
             if let found = library.first(where: { $0.key == name }) {
                 record = found
                 parameters = InterlayerRules.parameters(found, exchangeActivationEnergy: exchangeActivationEnergy, referenceTemperature: referenceTemperature)
-            } else if !deck.failed("interlayer.library") {
+            } else if !libraryFailed {
                 let hint = DeckParser.closest(to: name, among: library.map(\.key)).map { "; did you mean '\($0)'?" } ?? ""
                 issues.append(deck.issue("interlayer.name", "'\(name)' is not in the interlayer library (\(library.count) entries; list them with `liphase info interlayers`)\(hint)"))
             }

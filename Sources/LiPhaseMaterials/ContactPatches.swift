@@ -38,9 +38,8 @@ public struct ContactPatches: Sendable {
             patchOf[j + ny * k] = best
             sizes[best] += 1
         } }
-        let order = (0..<count).sorted {
-            CounterRandom.symmetric(seed: seed, cell: UInt64($0), step: 0, stream: 41) < CounterRandom.symmetric(seed: seed, cell: UInt64($1), step: 0, stream: 41)
-        }
+        let keys = (0..<count).map { CounterRandom.symmetric(seed: seed, cell: UInt64($0), step: 0, stream: 41) }
+        let order = (0..<count).sorted { keys[$0] < keys[$1] }
         let target = (1 - contactFraction) * Double(ny * nz)
         var covered = 0.0, chosen = [Bool](repeating: false, count: count)
         for patch in order where abs(covered + Double(sizes[patch]) - target) < abs(covered - target) {

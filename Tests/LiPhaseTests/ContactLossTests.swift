@@ -31,11 +31,6 @@ final class ContactLossTests: XCTestCase {
         return (simulation, outcome)
     }
 
-    func diagnostic(_ simulation: Simulation, _ column: String) throws -> Double {
-        let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
-        return simulation.lastDiagnostics[try XCTUnwrap(names.firstIndex(of: column), column)]
-    }
-
     /// J at which v_sup(f = 1) just covers uniform stripping, mA/cm².
     func sustainable(pressure: Double, temperature: Double = 25) -> Double {
         let t = temperature + 273.15

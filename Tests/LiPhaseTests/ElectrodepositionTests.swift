@@ -16,11 +16,6 @@ final class ElectrodepositionTests: XCTestCase {
         return simulation
     }
 
-    func value(_ simulation: Simulation, _ column: String) throws -> Double {
-        let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
-        let index = try XCTUnwrap(names.firstIndex(of: column), column)
-        return simulation.lastDiagnostics[index]
-    }
 
     func model(_ simulation: Simulation) throws -> ElectrodepositionModel {
         try XCTUnwrap(simulation.model as? ElectrodepositionModel)
@@ -96,9 +91,9 @@ final class ElectrodepositionTests: XCTestCase {
     /// of 1e-3 S/cm is 50 mV.
     func testSeriesResistanceOfThePelletBeyondTheDomain() throws {
         let protocolAndTime = "\nprotocol:\n  current_density: 1 mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
-        let thin = try value(run(Self.planar + protocolAndTime, name: "thin"), "cell_voltage_V")
+        let thin = try diagnostic(run(Self.planar + protocolAndTime, name: "thin"), "cell_voltage_V")
         let thickDeck = Self.planar.replacingOccurrences(of: "  anode_thickness: 8 um", with: "  anode_thickness: 8 um\n  pellet_thickness: 540 um") + protocolAndTime
-        let thick = try value(run(thickDeck, name: "thick"), "cell_voltage_V")
+        let thick = try diagnostic(run(thickDeck, name: "thick"), "cell_voltage_V")
         XCTAssertEqual(thick - thin, 10 * 500e-6 / 0.1, accuracy: 1e-9)
     }
 
@@ -110,7 +105,7 @@ final class ElectrodepositionTests: XCTestCase {
         for current in [0.5, 5, 50, -0.5, -5, -50] {
             let deck = Self.planar + "\nelectrolyte:\n  ionic_conductivity: 1\nprotocol:\n  current_density: \(current) mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
             let simulation = try run(deck, name: "bv\(current)")
-            let measured = try value(simulation, "mean_overpotential_V")
+            let measured = try diagnostic(simulation, "mean_overpotential_V")
             // Positive current plates: the reaction current is −J.
             let expected = kinetics.overpotential(forCurrent: -current * 10)
             print(String(format: "J = %+.1f mA/cm²: η = %.6f mV, inverted BV %.6f mV (%+.3f %%)", current, measured * 1e3, expected * 1e3, 100 * (measured / expected - 1)))
@@ -139,7 +134,7 @@ final class ElectrodepositionTests: XCTestCase {
           end: 1
           max_steps: 1
         """
-        let leakage = try value(run(deck), "electronic_current_density_mA_cm2") * 10
+        let leakage = try diagnostic(run(deck), "electronic_current_density_mA_cm2") * 10
         let expected = 0.2 * 1e-6 / 32e-6          // σ_e = 1e-8 S/cm = 1e-6 S/m
         print(String(format: "leakage %.6e A/m², V·σ_e/L = %.6e A/m²", leakage, expected))
         XCTAssertEqual(leakage, expected, accuracy: 0.01 * expected)
@@ -148,8 +143,8 @@ final class ElectrodepositionTests: XCTestCase {
     /// σ_Li is capped for the solver; doubling the cap must not move the cell voltage (< 0.1 %).
     func testDoublingTheLithiumCapDoesNotChangeTheVoltage() throws {
         let base = Self.planar + "\nprotocol:\n  current_density: 1 mA/cm2\ntime:\n  end: 1\n  max_steps: 1\n"
-        let capped = try value(run(base + "lithium:\n  conductivity_cap: 1e4\n", name: "cap1"), "cell_voltage_V")
-        let doubled = try value(run(base + "lithium:\n  conductivity_cap: 2e4\n", name: "cap2"), "cell_voltage_V")
+        let capped = try diagnostic(run(base + "lithium:\n  conductivity_cap: 1e4\n", name: "cap1"), "cell_voltage_V")
+        let doubled = try diagnostic(run(base + "lithium:\n  conductivity_cap: 2e4\n", name: "cap2"), "cell_voltage_V")
         print(String(format: "cell voltage %.9f V with the cap, %.9f V doubled (%.2e relative)", capped, doubled, abs(doubled / capped - 1)))
         XCTAssertEqual(doubled, capped, accuracy: 1e-3 * abs(capped))
     }
@@ -223,7 +218,7 @@ extension ElectrodepositionTests {
           end: 20
         """
         let simulation = try run(deck)
-        XCTAssertLessThan(abs(try value(simulation, "charge_imbalance")), 1e-8)
+        XCTAssertLessThan(abs(try diagnostic(simulation, "charge_imbalance")), 1e-8)
         let m = try model(simulation), c = m.state.concentration, xi = m.state.lithium
         let first = try XCTUnwrap((0..<48).first { xi[$0, 1, 0] < 0.01 })
         for i in first..<47 { XCTAssertLessThan(c[i, 1, 0], c[i + 1, 1, 0], "c̃ must rise toward the counter electrode (cell \(i))") }
@@ -302,10 +297,10 @@ extension ElectrodepositionTests {
             XCTAssertEqual(row[current], half % 2 == 0 ? 1 : -1, "at t = \(row[timeColumn])")
         }
         // Stripping half-cycles give back what plating put into the reservoir.
-        XCTAssertLessThan(abs(try value(simulation, "li_inventory_imbalance")), 1e-12)
+        XCTAssertLessThan(abs(try diagnostic(simulation, "li_inventory_imbalance")), 1e-12)
         // The only shortfall is where the central-difference δ_Γ reaches a cell the profile's tail
         // has not (ξ = 0 beside ξ ~ 1e-35); it must stay at that level, far below any Li.
-        XCTAssertLessThan(try value(simulation, "stripping_shortfall_um"), 1e-20)
+        XCTAssertLessThan(try diagnostic(simulation, "stripping_shortfall_um"), 1e-20)
     }
 }
 

@@ -44,11 +44,6 @@ final class NucleationTests: XCTestCase {
         return (simulation, try XCTUnwrap(simulation.model as? ElectrodepositionModel))
     }
 
-    func diagnostic(_ simulation: Simulation, _ column: String) throws -> Double {
-        let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
-        return simulation.lastDiagnostics[try XCTUnwrap(names.firstIndex(of: column), column)]
-    }
-
     /// Σ over cells beyond `depth` µm of the nucleated volume fraction, and of it weighted by b.
     func nucleated(_ m: ElectrodepositionModel, beyond depth: Double = 0) throws -> (total: Double, inBands: Double) {
         let tally = try XCTUnwrap(m.nucleated), b = try XCTUnwrap(m.boundary), g = m.grid.geometry

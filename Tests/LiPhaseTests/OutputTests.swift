@@ -160,6 +160,29 @@ final class RunOutputTests: XCTestCase {
         try newest.close()
     }
 
+    /// A model scalar that no run writes (NaN, here in the Li inventory) is refused with its
+    /// name: models turn scalars such as the step into integers, which a NaN would trap.
+    func testRestartRefusesANonFiniteModelScalar() throws {
+        let directory = scratchDirectory("bad-scalar")
+        let deck = "model: electrodeposition\ngrid: {cells: [24, 4], size: [12 um, 2 um]}\ntime: {end: 10 s, max_steps: 2}\ncheckpoint: {every_steps: 1}\noutput: {directory: \(directory)}\n"
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "scalar.yaml"))
+        let simulation = try Simulation(configuration: configuration, world: testWorld)
+        _ = try simulation.run()
+        let checkpoint = try XCTUnwrap(simulation.lastCheckpointPath)
+        let inventory = try XCTUnwrap(simulation.model.scalarState["initial_inventory"])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+        let pattern = withUnsafeBytes(of: inventory.bitPattern.littleEndian, Array.init)
+        let hits = (0...(bytes.count - 8)).filter { Array(bytes[$0..<($0 + 8)]) == pattern }
+        XCTAssertEqual(hits.count, 1, "the inventory's bits should occur once, in /model_scalars")
+        let nan = withUnsafeBytes(of: Double.nan.bitPattern.littleEndian, Array.init)
+        for hit in hits { bytes.replaceSubrange(hit..<(hit + 8), with: nan) }
+        let corrupted = directory + "/corrupted.h5"
+        try Data(bytes).write(to: URL(fileURLWithPath: corrupted))
+        XCTAssertThrowsError(try Simulation(configuration: configuration, world: testWorld, restartPath: corrupted)) {
+            XCTAssertTrue("\($0)".contains("model scalar 'initial_inventory' is nan (corrupted file?)"), "\($0)")
+        }
+    }
+
     func testRestartRefusesACheckpointOfAnotherGrid() throws {
         let directory = scratchDirectory("regrid")
         let simulation = try Simulation(configuration: configuration(directory), world: testWorld)

@@ -1,5 +1,7 @@
 import Foundation
+import LiPhase
 import LiPhaseParallel
+import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,3 +27,9 @@ let packageRoot: String = {
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
 }()
+
+/// The named time-series column of the simulation's last record.
+func diagnostic(_ simulation: Simulation, _ column: String) throws -> Double {
+    let names = ["step", "time", "dt", "wall_time"] + simulation.model.diagnosticNames
+    return simulation.lastDiagnostics[try XCTUnwrap(names.firstIndex(of: column), column)]
+}
