@@ -24,6 +24,8 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Polycrystal: grain ids (as exact Doubles) and the boundary indicator b (MODEL.md §3).
     let grainIds: Field?
     let boundary: Field?
+    /// The electronic sheet profile of the boundaries: derived from the grain ids, not checkpointed.
+    let boundarySheet: Field?
     /// Component labels of the Li (ξ > ½), refreshed for the diagnostics and the short test.
     let componentLabels: Field
     private(set) var components = LithiumComponents(components: [])
@@ -63,9 +65,11 @@ public final class ElectrodepositionModel: SimulationModel {
         if settings.microstructure.isPolycrystal {
             grainIds = grid.makeField("grain_id", units: "1")
             boundary = grid.makeField("grain_boundary", units: "1")
+            boundarySheet = grid.makeField("grain_boundary_sheet", units: "1")
         } else {
             grainIds = nil
             boundary = nil
+            boundarySheet = nil
         }
         componentLabels = grid.makeField("li_component", units: "1")
         // Out to ℓ + 2Δx from the ½ contour, where the relaxed profile has fallen below ~3·10⁻³.
@@ -77,6 +81,7 @@ public final class ElectrodepositionModel: SimulationModel {
                                         lithium: parameters.lithiumConductivity)
         properties.binary = settings.binaryElectrolyte
         properties.boundary = boundary
+        properties.sheet = boundarySheet
         properties.ionicBand = parameters.ionicBand
         properties.electronicBand = parameters.electronicBand
         properties.regions = deposits
@@ -181,6 +186,13 @@ public final class ElectrodepositionModel: SimulationModel {
         potentials.counterElectrodePotential = scalars["counter_electrode_potential"] ?? 0
         exhaustedColumn = Int(scalars["exhausted_column"] ?? -1)
         cachedStableStep = nil
+        if let grainIds, let boundary, let boundarySheet {
+            let n = grid.localBox.size
+            var ids: [Double] = []
+            ids.reserveCapacity(n.x * n.y * n.z)
+            for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x { ids.append(grainIds[i, j, k]) } } }
+            try GrainBoundaryBands.indicator(grainIds: ids, grid: grid, boundaryCells: settings.microstructure.boundaryCells, into: boundary, sheet: boundarySheet)
+        }
         // The contact of the loaded state, for the first time-series row.
         if !settings.binaryElectrolyte {
             try deposits?.update(lithium: state.lithium, grid: grid)
@@ -404,7 +416,7 @@ public final class ElectrodepositionModel: SimulationModel {
                 grainIds[i, j, k] = ids[index]
                 index += 1
             } } }
-            try GrainBoundaryBands.indicator(grainIds: ids, grid: grid, boundaryCells: micro.boundaryCells, into: boundary)
+            try GrainBoundaryBands.indicator(grainIds: ids, grid: grid, boundaryCells: micro.boundaryCells, into: boundary, sheet: boundarySheet)
         }
         if micro.poreFraction > 0 {
             let domain = (0..<g.dimensions).map { Double(g.cells[$0]) * g.spacing[$0] }

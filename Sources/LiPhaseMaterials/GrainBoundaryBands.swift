@@ -1,20 +1,43 @@
 import LiPhaseGrid
 import LiPhaseParallel
 
-/// The grain-boundary indicator b (MODEL.md §3) from cell grain ids, for generated and imported
+/// The grain-boundary indicators (MODEL.md §3) from cell grain ids, for generated and imported
 /// microstructures alike.
 ///
 /// d is the distance (in cells, centre to centre) from a cell to the nearest cell of another
-/// grain, and b = clamp(n_gb/2 + 1 − d, 0, 1). Across a boundary that lies on cell faces the cells
-/// at d = 1, 2, … get b = 1 up to n_gb/2 cells on each side (half a cell more for odd n_gb), so
-/// Σb·Δx = n_gb·Δx = w_gb exactly; oblique boundaries get fractional b at the band edge, which keeps
-/// the band area per boundary length close to w_gb instead of jumping by whole cells.
+/// grain, s = d − ½ estimates the distance to the boundary, and a band of nominal width n_gb has
+/// the profile b = clamp((n_gb/2 + e/2 − s)/e, 0, 1) with a linear edge e cells wide centred at
+/// n_gb/2. Across a boundary that lies on cell faces the samples at s = ½, 3/2, … pair up
+/// symmetrically about n_gb/2, so Σb·Δx = n_gb·Δx = w_gb exactly for any edge e ≤ n_gb + 1; oblique
+/// boundaries get fractional b at the edge, which keeps the band area per boundary length close to
+/// w_gb instead of jumping by whole cells.
+///
+/// Two profiles serve two kinds of boundary property:
+/// - `boundary`, e = 1: the indicator of record (field output, penetration threshold, ionic band,
+///   nucleation share). The ionic boundary is a series resistance across the band, which the
+///   face stencil sees the same way on any band.
+/// - `sheet`, e = min(3, n_gb + 1): the electronic sheet, a parallel conductor along the
+///   boundary. Along an oblique boundary a band two cells wide with a one-cell edge is a chain of
+///   cells that touch at corners, which the face stencil does not connect: measured on a boundary
+///   of slope ½, n_gb = 2 carried 8 % less sheet conductance than n_gb = 4. The wider edge keeps a
+///   face-connected path (docs/model.md §3 has the numbers).
 public enum GrainBoundaryBands {
-    /// Fills `boundary` from this rank's grain ids (interior cells, x fastest; ids ≥ 0). Ranks
-    /// exchange n_gb/2 + 1 ghost layers of ids; the domain's x ends are not boundaries.
-    public static func indicator(grainIds: [Double], grid: DistributedGrid, boundaryCells: Int, into boundary: Field) throws {
+    /// The edge width of the sheet profile for a band of `boundaryCells` cells.
+    public static func sheetEdgeCells(boundaryCells: Int) -> Double {
+        Swift.min(3, Double(boundaryCells) + 1)
+    }
+
+    /// Fills `boundary` (and `sheet`, when given) from this rank's grain ids (interior cells,
+    /// x fastest; ids ≥ 0). Ranks exchange enough ghost layers of ids to see the widest profile;
+    /// the domain's x ends are not boundaries.
+    public static func indicator(grainIds: [Double], grid: DistributedGrid, boundaryCells: Int, into boundary: Field, sheet: Field? = nil) throws {
         let n = grid.localBox.size, dims = grid.geometry.dimensions
-        let reach = boundaryCells / 2 + 1
+        let half = Double(boundaryCells) / 2
+        var profiles: [(edge: Double, field: Field)] = [(1, boundary)]
+        if let sheet { profiles.append((sheetEdgeCells(boundaryCells: boundaryCells), sheet)) }
+        // b > 0 only where d < n_gb/2 + e/2 + ½.
+        let widest = profiles.map(\.edge).max() ?? 1
+        let reach = Int((half + widest / 2 + 0.5).rounded(.up))
         let layout = GhostedLayout(interior: n, ghosts: Index3(reach, reach, dims == 3 ? reach : 0))
         let ids = UnsafeMutablePointer<Double>.allocate(capacity: layout.count)
         defer { ids.deallocate() }
@@ -33,18 +56,19 @@ public enum GrainBoundaryBands {
             if d2 > 0, d2 <= Double(reach * reach) { offsets.append((d2.squareRoot(), Index3(dx, dy, dz))) }
         } } }
         offsets.sort { $0.distance < $1.distance }
-        let half = Double(boundaryCells) / 2
         for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
             let own = ids[layout.offset(i, j, k)]
-            var value = 0.0
-            for (distance, o) in offsets {
+            var distance = Double.infinity
+            for (d, o) in offsets {
                 let other = ids[layout.offset(i + o.x, j + o.y, k + o.z)]
                 if other >= 0, other != own {
-                    value = Swift.min(1, Swift.max(0, half + 1 - distance))
+                    distance = d
                     break
                 }
             }
-            boundary[i, j, k] = value
+            for (edge, field) in profiles {
+                field[i, j, k] = Swift.min(1, Swift.max(0, (half + edge / 2 - (distance - 0.5)) / edge))
+            }
         } } }
     }
 }

@@ -11,8 +11,10 @@ public struct PropertyUpdate {
     /// Binary mode: σ_i scales with c̃ (dilute solution), and so must the diffusivity field.
     public var binary = false
     public var electrolyteDiffusivity = 0.0
-    /// Polycrystal: the boundary indicator b and the band values of σ_i and σ_e (MODEL.md §3).
+    /// Polycrystal: the boundary indicator b, the electronic sheet profile (the same band with a
+    /// wider edge, see `GrainBoundaryBands`) and the band values of σ_i and σ_e (MODEL.md §3).
     public var boundary: Field?
+    public var sheet: Field?
     public var ionicBand = 0.0
     public var electronicBand = 0.0
     /// Solid mode: the deposits of the step. Dispersed Li (outside every deposit, see
@@ -59,6 +61,7 @@ public struct PropertyUpdate {
         let area = state.reactiveArea.pointer, voidArea = state.voidContactArea.pointer
         let lowerX = grid.localBox.lower.x
         let b = boundary.map { UnsafePointer($0.pointer) }
+        let sheetProfile = (sheet ?? boundary).map { UnsafePointer($0.pointer) }
         let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? []
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
         let strides = (0..<dims).map { layout.stride($0) }
@@ -69,9 +72,9 @@ public struct PropertyUpdate {
                 let li = xi[p], vo = v[p]
                 let ionicScale = binary ? Swift.max(state.concentration.pointer[p], 0) : 1
                 var ionic = ionicElectrolyte, electronic = electronicElectrolyte
-                if let b {
+                if let b, let sheetProfile {
                     ionic = GrainBoundaryRules.mix(grain: ionic, band: ionicBand, indicator: b[p])
-                    electronic = GrainBoundaryRules.mix(grain: electronic, band: electronicBand, indicator: b[p])
+                    electronic = GrainBoundaryRules.mix(grain: electronic, band: electronicBand, indicator: sheetProfile[p])
                 }
                 if let film, film.cells.contains(lowerX &+ i) {
                     ionic = 1 / (film.ionicResistivity + 1 / ionic)
