@@ -32,7 +32,8 @@ let package = Package(
             "LiPhase", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liphase-mpi-tests", dependencies: ["LiPhase", "LiPhaseMaterials", "LiPhaseSolvers", "CSignals"], path: "Tests/MPIDriver"),
-        .executableTarget(name: "liphase-bench", dependencies: ["LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"], path: "Benchmarks/Harness"),
+        .executableTarget(name: "liphase-bench", dependencies: ["LiPhase", "LiPhaseIO", "LiPhasePhysics", "LiPhaseSolvers", "LiPhaseGrid", "LiPhaseParallel"],
+                          path: "Benchmarks/Harness", swiftSettings: kernelSettings),
         .testTarget(name: "LiPhaseTests", dependencies: ["LiPhase", "LiPhaseMaterials", "CSignals"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,109 +1,106 @@
-// LiPhase benchmark harness. `liphase-bench solver [N]` times the potential solve on the
-// problem that Benchmarks/hypre/hypre_potential.c solves with hypre, so the two compare directly:
-// N×N cells on the unit square, u = 0 at x = 0 and 1 at x = 1, periodic in y, σ = 1 with 48
-// floating islands of σ = 1e7. "Warm" grows every island by a quarter cell and restarts from the
-// cold solution, like one time step. Times are medians of 5 repetitions.
+// LiPhase benchmark harness (Benchmarks/README.md). Every number is a median over repetitions,
+// printed with its range as a "RESULT {json}" line by the root rank; Benchmarks/run.sh runs the
+// whole set and Benchmarks/tables.py makes the README's tables from those lines.
+//
+//   liphase-bench stream [--mib 256] [--repetitions 7]
+//   liphase-bench kernels DECK [--cells NX NY [NZ]] [--repetitions 7] [--mib 256]
+//   liphase-bench step DECK [--cells NX NY [NZ]] [--steps 10] [--repetitions 5] [--warmup 3] [--label TEXT]
+//   liphase-bench growth DECK [--sizes 64,128,256,512,1024] [--steps 5] [--repetitions 5]
+//   liphase-bench solver [N] [--repetitions 5]
+//   liphase-bench reference BINARY [NX NY]      (the C relaxation kernel, timed here)
 import Foundation
-import LiPhaseGrid
 import LiPhaseParallel
-import LiPhaseSolvers
 
 let world = Communicator.world()
-let arguments = CommandLine.arguments
-guard arguments.count >= 2, arguments[1] == "solver" else {
-    if world.isRoot { print("usage: liphase-bench solver [N]") }
+
+struct Options {
+    var positional: [String] = []
+    var values: [String: [String]] = [:]
+    init(_ arguments: ArraySlice<String>) {
+        var key: String?
+        for argument in arguments {
+            if argument.hasPrefix("--") {
+                key = String(argument.dropFirst(2))
+                values[key!, default: []] = []
+            } else if let current = key {
+                values[current, default: []].append(argument)
+            } else {
+                positional.append(argument)
+            }
+        }
+    }
+    func int(_ key: String, _ fallback: Int) throws -> Int {
+        guard let text = values[key]?.first else { return fallback }
+        guard let value = Int(text), value > 0 else { throw BenchmarkError("--\(key) must be a positive integer, got '\(text)'") }
+        return value
+    }
+    func ints(_ key: String) throws -> [Int]? {
+        guard let list = values[key] else { return nil }
+        let parts = list.flatMap { $0.split(separator: ",").map(String.init) }
+        let numbers = parts.compactMap { Int($0) }.filter { $0 > 0 }
+        guard numbers.count == parts.count, !numbers.isEmpty else { throw BenchmarkError("--\(key) takes positive integers, got '\(list.joined(separator: " "))'") }
+        return numbers
+    }
+}
+
+func usage() -> Never {
+    if world.isRoot { print("usage: liphase-bench stream|kernels DECK|step DECK|growth DECK|solver [N]|reference BINARY  (see Benchmarks/README.md)") }
     MPIEnvironment.finalize()
     exit(64)
 }
-let n = arguments.count > 2 ? Int(arguments[2]) ?? 1024 : 1024
-let repetitions = 5
 
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
-struct Island { let x, y, r: Double }
-let islands: [Island] = (1...6).flatMap { m in (0..<8).map { k in
-    let (mm, kk) = (Double(m), Double(k))
-    return Island(x: (mm + 0.5) / 8 + 0.02 * sin(7 * mm + 3 * kk), y: (kk + 0.5) / 8 + 0.02 * cos(5 * mm + 11 * kk), r: 0.03 + 0.01 * sin(mm * kk + 1))
-} }
-
-let h = 1 / Double(n)
-let walls = BoundaryConditions(lower: [.dirichlet(0), .periodic, .periodic], upper: [.dirichlet(1), .periodic, .periodic])
-let grid = try DistributedGrid(geometry: GridGeometry(dimensions: 2, cells: Index3(n, n, 1), spacing: [h, h, 1]), conditions: walls, world: world)
-let sigma = grid.makeField("sigma", units: "S/m"), b = grid.makeField("b", units: ""), u = grid.makeField("u", units: "")
-let scratch = grid.makeField("scratch", units: ""), product = grid.makeField("Lu", units: "")
-
-func fillConductivity(growth: Double) {
-    let box = grid.localBox
-    for j in 0..<box.size.y { for i in 0..<box.size.x {
-        let x = (Double(box.lower.x + i) + 0.5) * h, y = (Double(box.lower.y + j) + 0.5) * h
-        let inside = islands.contains { (x - $0.x) * (x - $0.x) + (y - $0.y) * (y - $0.y) < ($0.r + growth) * ($0.r + growth) }
-        sigma[i, j, 0] = inside ? 1e7 : 1
-    } }
-}
-
-let solver = try EllipticSolver(grid: grid)
-fillConductivity(growth: 0)
-try solver.setOperator(conductivity: sigma, reaction: nil, boundaries: walls)
-
-// One sweep equivalent: the variable-coefficient operator applied once.
-var matvec: [Double] = []
-for _ in 0..<repetitions {
-    world.barrier()
-    let start = MPIEnvironment.wallTime()
-    for _ in 0..<10 { try solver.applyOperator(u, into: product) }
-    matvec.append(world.max((MPIEnvironment.wallTime() - start) / 10))
-}
-let sweep = median(matvec)
-
-/// Currents through the two walls (they agree when the solve is converged).
-func wallCurrents() -> (Double, Double) {
-    let box = grid.localBox
-    var into = 0.0, out = 0.0
-    for j in 0..<box.size.y {
-        if box.lower.x == 0 { into += 2 * sigma[0, j, 0] * u[0, j, 0] }
-        if box.upper.x == n { out += 2 * sigma[box.size.x - 1, j, 0] * (1 - u[box.size.x - 1, j, 0]) }
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else { usage() }
+let options = Options(arguments.dropFirst(2))
+do {
+    switch arguments[1] {
+    case "stream":
+        let mebibytes = try options.int("mib", 256), repetitions = try options.int("repetitions", 7)
+        let sample = streamTriad(world: world, mebibytes: mebibytes, repetitions: repetitions)
+        report(world, ["benchmark": "stream", "mebibytes_per_array": mebibytes, "bytes_per_second": sample.median,
+                       "low": sample.low, "high": sample.high, "repetitions": repetitions])
+    case "kernels":
+        guard let deck = options.positional.first else { usage() }
+        try kernelBenchmark(world: world, deckPath: deck, cells: try options.ints("cells"), repetitions: try options.int("repetitions", 7),
+                            streamMebibytes: try options.int("mib", 256))
+    case "step":
+        guard let deck = options.positional.first else { usage() }
+        try stepBenchmark(world: world, deckPath: deck, cells: try options.ints("cells"), steps: try options.int("steps", 10),
+                          repetitions: try options.int("repetitions", 5), warmup: try options.int("warmup", 3),
+                          label: options.values["label"]?.joined(separator: " ") ?? "step")
+    case "growth":
+        guard let deck = options.positional.first else { usage() }
+        for size in try options.ints("sizes") ?? [64, 128, 256, 512, 1024] {
+            try stepBenchmark(world: world, deckPath: deck, cells: [size, size], steps: try options.int("steps", 5),
+                              repetitions: try options.int("repetitions", 5), warmup: 3, label: "growth")
+        }
+    case "solver":
+        let n = options.positional.first.flatMap { Int($0) } ?? 1024
+        try solverBenchmark(world: world, n: n, repetitions: try options.int("repetitions", 5))
+    case "reference":
+        guard let binary = options.positional.first else { usage() }
+        if world.isRoot {
+            let size = options.positional.dropFirst().compactMap { Int($0) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = (size.count == 2 ? size.map(String.init) : ["2048", "1024"]) + [String(try options.int("repetitions", 7))]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            process.waitUntilExit()
+            let output = String(data: pipe.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
+            // "C relaxation NXxNY: median X M cell updates/s (range A-B) over R runs; …"
+            let numbers = output.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }
+            guard process.terminationStatus == 0, numbers.count >= 5 else { throw BenchmarkError("the reference kernel failed: \(output)") }
+            report(world, ["benchmark": "reference", "kernel": "relaxation (C, gcc -O3 -march=native)", "cells": [Int(numbers[0]), Int(numbers[1])],
+                           "cell_updates_per_second": numbers[2] * 1e6, "low": numbers[3] * 1e6, "high": numbers[4] * 1e6, "output": output.trimmingCharacters(in: .whitespacesAndNewlines)])
+        }
+    default:
+        usage()
     }
-    return (world.sum(into), world.sum(out))
+} catch {
+    if world.isRoot { print("liphase-bench: \(error)") }
+    MPIEnvironment.finalize()
+    exit(1)
 }
-
-/// Island cells, to check that this is the same problem as the hypre benchmark.
-func islandCells() -> Int {
-    let box = grid.localBox
-    var count = 0
-    for j in 0..<box.size.y { for i in 0..<box.size.x where sigma[i, j, 0] > 1 { count += 1 } }
-    return world.sum(count)
-}
-
-func measure(_ label: String, growth: Double, start initial: Field?, tolerance: EllipticTolerance) throws {
-    var setups: [Double] = [], solves: [Double] = []
-    var report = EllipticSolveReport()
-    for _ in 0..<repetitions {
-        fillConductivity(growth: growth)
-        world.barrier()
-        let t0 = MPIEnvironment.wallTime()
-        try solver.setOperator(conductivity: sigma, reaction: nil, boundaries: walls)
-        solver.assembleRightHandSide(source: nil, into: b)
-        let t1 = MPIEnvironment.wallTime()
-        if let initial { u.copy(from: initial) } else { u.fill(0) }
-        report = try solver.solve(u, rightHandSide: b, tolerance: tolerance)
-        let t2 = MPIEnvironment.wallTime()
-        setups.append(world.max(t1 - t0))
-        solves.append(world.max(t2 - t1))
-    }
-    let (into, out) = wallCurrents()
-    let islands = islandCells()
-    if world.isRoot {
-        let setup = median(setups), solve = median(solves)
-        print(String(format: "liphase %@ N=%d ranks=%d island_cells=%d iterations=%d matvec_s=%.4e setup_s=%.4e solve_s=%.4e sweeps_solve=%.1f sweeps_total=%.1f work_units=%.1f relres=%.2e current_in=%.9g current_out=%.9g",
-                     label, n, world.size, islands, report.iterations, sweep, setup, solve, solve / sweep, (setup + solve) / sweep, report.sweepEquivalents,
-                     report.relativeResidual, into, out))
-    }
-}
-
-let relative = EllipticTolerance(relativeResidual: 1e-6, maximumIterations: 500)
-try measure("cold", growth: 0, start: nil, tolerance: relative)
-scratch.copy(from: u)
-try measure("warm", growth: 0.25 * h, start: scratch, tolerance: relative)
-// The error-based test the issue proposes: stop when no cell changes by more than 1e-6 (of the 1 V span).
-try measure("warm-error-based", growth: 0.25 * h, start: scratch, tolerance: EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 1e-6, maximumIterations: 500))
 MPIEnvironment.finalize()

@@ -12,32 +12,32 @@ public final class ElectrodepositionModel: SimulationModel {
     public let state: ElectrodepositionState
     public let parameters: ElectrodepositionParameters
     let settings: ElectrodepositionSettings
-    private let properties: PropertyUpdate
-    private let potentials: CoupledPotentialSolve
-    private let routing: LithiumRouting
-    private let relaxation: PhaseFieldRelaxation
+    package let properties: PropertyUpdate
+    package let potentials: CoupledPotentialSolve
+    package let routing: LithiumRouting
+    package let relaxation: PhaseFieldRelaxation
     private let transport: NernstPlanckTransport
     private let diffusivity: Field
     private let ionSource: Field
-    private let columns: Communicator
-    private let work: Field
+    package let columns: Communicator
+    package let work: Field
     /// Polycrystal: grain ids (as exact Doubles) and the boundary indicator b (MODEL.md §3).
     let grainIds: Field?
-    let boundary: Field?
+    package let boundary: Field?
     /// The electronic sheet profile of the boundaries: derived from the grain ids, not checkpointed.
     let boundarySheet: Field?
     /// Component labels of the Li (ξ > ½), refreshed for the diagnostics and the short test.
     let componentLabels: Field
     private(set) var components = LithiumComponents(components: [])
     /// Solid mode: the deposits of the step, for the routing and the relaxation.
-    let deposits: DepositRegions?
+    package let deposits: DepositRegions?
     /// Li volume fraction put in each cell by nucleation, summed over the run (when enabled).
     let nucleated: Field?
     /// Per column, the Li contact area over the column's nominal area (MODEL.md §6, §9).
     let contactMap: Field
     /// The contact fraction f of the step-start state, and the supply velocity it gives.
     private(set) var contactFraction = 1.0
-    private(set) var supplyVelocity = 0.0
+    package private(set) var supplyVelocity = 0.0
     /// The first global column whose anode ran out of Li for stripping (−1: none).
     private var exhaustedColumn = -1
 
@@ -52,6 +52,9 @@ public final class ElectrodepositionModel: SimulationModel {
     private var strippingShortfall = 0.0
     private var appliedCurrentDensity = 0.0
     private var cachedStableStep: (time: Double, dt: Double)?
+    public var phaseTimes = PhaseTimes()
+    /// The potential solve of the last step: Newton and PCG iterations, sweep equivalents.
+    public var lastPotentialSolve: CoupledPotentialSolve.Report { lastSolve }
 
     public init(configuration: RunConfiguration, world: Communicator) throws {
         guard let settings = configuration.electrodeposition, let parameters = configuration.electrodepositionParameters else {
@@ -209,17 +212,21 @@ public final class ElectrodepositionModel: SimulationModel {
     public func stableTimeStep(time: Double) throws -> Double {
         if let cached = cachedStableStep, cached.time == time { return cached.dt }
         // A short in the state (grown in the last step, planted, or loaded) would make the solve meaningless.
-        try detectShort(time: time)
-        // The deposits of the step-start state serve the properties, the routing and the relaxation.
-        try deposits?.update(lithium: state.lithium, grid: grid)
-        try properties.apply(to: state)
+        try phaseTimes.measure("deposits") {
+            try detectShort(time: time)
+            // The deposits of the step-start state serve the properties, the routing and the relaxation.
+            try deposits?.update(lithium: state.lithium, grid: grid)
+        }
+        try phaseTimes.measure("properties") { try properties.apply(to: state) }
         if !settings.binaryElectrolyte {
-            measureContact()
-            try checkContactStops(time: time)
+            try phaseTimes.measure("contact") {
+                measureContact()
+                try checkContactStops(time: time)
+            }
         }
         let control = control(at: time)
         if case let .galvanostatic(currentDensity) = control { appliedCurrentDensity = currentDensity }
-        lastSolve = try potentials.solve(control)
+        lastSolve = try phaseTimes.measure("potentials") { try potentials.solve(control) }
         if case .potentiostatic = control { appliedCurrentDensity = -lastSolve.faradaicTotal / potentials.electrodeArea }
         try detectVoltageCollapse(time: time)
         let layout = state.lithium.layout, n = layout.interior, q = UnsafePointer(state.faradaicCurrent.pointer)
@@ -239,15 +246,17 @@ public final class ElectrodepositionModel: SimulationModel {
         if cachedStableStep?.time != time { _ = try stableTimeStep(time: time) }
         cachedStableStep = nil
         chargePassed += lastSolve.faradaicTotal * dt
-        tallyNucleation(dt: dt)
-        let routed = try routing.apply(to: state, dt: dt, regions: deposits, supply: settings.binaryElectrolyte ? nil : supplyVelocity, scratch: work) { values in
-            self.columns.sum(values)
+        phaseTimes.measure("nucleation") { tallyNucleation(dt: dt) }
+        let routed = try phaseTimes.measure("routing") {
+            try routing.apply(to: state, dt: dt, regions: deposits, supply: settings.binaryElectrolyte ? nil : supplyVelocity, scratch: work) { values in
+                self.columns.sum(values)
+            }
         }
         strippingShortfall += grid.communicator.sum(routed.unsatisfied)
         let exhausted = grid.communicator.min(routed.exhaustedColumn ?? Int.max)
         if exhausted < Int.max, exhaustedColumn < 0 { exhaustedColumn = exhausted }
-        if settings.binaryElectrolyte { try transportIons(dt: dt) }
-        try relaxation.apply(to: state, dt: dt, step: step, work: work, regions: deposits)
+        if settings.binaryElectrolyte { try phaseTimes.measure("transport") { try transportIons(dt: dt) } }
+        try phaseTimes.measure("relaxation") { try relaxation.apply(to: state, dt: dt, step: step, work: work, regions: deposits) }
         step += 1
         try checkFinite(time: time + dt)
     }

@@ -11,6 +11,7 @@ public final class ManufacturedAllenCahnModel: SimulationModel {
     private var eta: Field
     private var next: Field
     private let kernel: ManufacturedAllenCahnKernel
+    public var phaseTimes = PhaseTimes()
     private var maximumCurvature = 2.0
 
     public init(cells: Index3, world: Communicator) throws {

@@ -26,6 +26,8 @@ public protocol SimulationModel: AnyObject {
     func advance(time: Double, dt: Double) throws
     /// Scalar diagnostics at `time`, identical on every rank (collective).
     func diagnostics(time: Double) -> [Double]
+    /// Wall time per phase of the step on this rank since the last reset.
+    var phaseTimes: PhaseTimes { get set }
 }
 
 /// A model's physical end of the run (a short circuit), thrown from `stableTimeStep` when the
