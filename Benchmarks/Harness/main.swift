@@ -20,8 +20,9 @@ struct Options {
         var key: String?
         for argument in arguments {
             if argument.hasPrefix("--") {
-                key = String(argument.dropFirst(2))
-                values[key!, default: []] = []
+                let name = String(argument.dropFirst(2))
+                key = name
+                values[name] = []
             } else if let current = key {
                 values[current, default: []].append(argument)
             } else {
