@@ -62,5 +62,44 @@ if [ "$code" -eq 2 ] && grep -q "cannot restart from $WORK/truncated.h5" "$WORK/
 else
     fail "truncated checkpoint: exit $code, $(tail -n 1 "$WORK/truncated.log")"
 fi
+# A sweep killed with kill -9 after its first case finished: the rerun must skip every case that
+# has a result and finish the rest (4 cases of a tiny CCD ramp on 2 ranks, one per group).
+mkdir -p "$WORK/study"
+cat > "$WORK/study/base.yaml" <<DECK
+model: electrodeposition
+grid: {cells: [32, 16], size: [16 um, 8 um]}
+cell: {anode_thickness: 4 um}
+protocol: {mode: ccd_ramp, start_current: 0.5 mA/cm2, current_step: 0.5 mA/cm2, max_current: 2 mA/cm2, strip_time: 5 min, plate_time: 5 min, first: strip}
+time: {end: 10 h}
+output: {directory: unused, every_time: 10 h}
+DECK
+cat > "$WORK/study/study.yaml" <<STUDY
+study: killed
+base: base.yaml
+output: $WORK/study/out
+vary:
+  phase_field.seed: [1, 2, 3, 4, 5, 6]
+STUDY
+mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep1.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+    ls "$WORK/study/out/cases"/*/result.json > /dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null; pkill -9 -f "liphase sweep $WORK" 2>/dev/null
+wait "$pid" 2>/dev/null
+done_before=$(ls "$WORK/study/out/cases"/*/result.json 2>/dev/null | wc -l)
+if [ "$done_before" -lt 1 ] || [ "$done_before" -ge 6 ]; then
+    fail "sweep kill: $done_before of 6 cases had results at the kill; the test needs some but not all"
+elif mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep2.log" 2>&1 \
+     && grep -q "$done_before of 6 case(s) already have results" "$WORK/sweep2.log" \
+     && [ "$(ls "$WORK/study/out/cases"/*/result.json | wc -l)" -eq 6 ] \
+     && [ "$(grep -c ',completed,' "$WORK/study/out/summary.csv")" -eq 6 ]; then
+    passed=$((passed + 1))
+else
+    fail "sweep rerun after kill (with $done_before results) did not skip them and finish: $(tail -n 3 "$WORK/sweep2.log")"
+fi
+
 echo "kill-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,9 +37,15 @@ public final class ElectrodepositionModel: SimulationModel {
     let contactMap: Field
     /// The contact fraction f of the step-start state, and the supply velocity it gives.
     private(set) var contactFraction = 1.0
+    /// The applied current density of the last solve (A/m², > 0 plates).
+    var currentDensity: Double { appliedCurrentDensity }
     package private(set) var supplyVelocity = 0.0
     /// The first global column whose anode ran out of Li for stripping (−1: none).
     private var exhaustedColumn = -1
+    /// Whether the last step stripped (a stop found at the start of the next one belongs to it).
+    private var lastStepStripped = false
+    /// The nucleated share of the Li of the last short found (for the CCD report).
+    private(set) var lastShortNucleatedShare = 0.0
 
     /// Step counter for the noise (keyed by step, so restarts reproduce it).
     private var step = 0
@@ -136,7 +142,8 @@ public final class ElectrodepositionModel: SimulationModel {
 
     public var scalarState: [String: Double] {
         ["step": Double(step), "charge_passed": chargePassed, "initial_inventory": initialInventory, "stripping_shortfall": strippingShortfall,
-         "counter_electrode_potential": potentials.counterElectrodePotential, "exhausted_column": Double(exhaustedColumn)]
+         "counter_electrode_potential": potentials.counterElectrodePotential, "exhausted_column": Double(exhaustedColumn),
+         "last_step_stripped": lastStepStripped ? 1 : 0]
     }
 
     // MARK: Protocol
@@ -150,12 +157,17 @@ public final class ElectrodepositionModel: SimulationModel {
             let half = halfCycleIndex(at: time)
             let plating = (half % 2 == 0) == settings.platesFirst
             return .galvanostatic(currentDensity: plating ? abs(settings.currentDensity) : -abs(settings.currentDensity))
+        case .ccdRamp:
+            return .galvanostatic(currentDensity: settings.ramp.currentDensity(at: time))
         }
     }
 
     public func nextStop(after time: Double) -> Double? {
-        guard settings.mode == .cycle else { return nil }
-        return Double(halfCycleIndex(at: time) + 1) * settings.halfCycle
+        switch settings.mode {
+        case .cycle: return Double(halfCycleIndex(at: time) + 1) * settings.halfCycle
+        case .ccdRamp: return settings.ramp.stage(at: time).end
+        case .galvanostatic, .potentiostatic: return nil
+        }
     }
 
     /// Which half-cycle `time` lies in. A step that landed on a boundary k·half_cycle may carry
@@ -188,6 +200,7 @@ public final class ElectrodepositionModel: SimulationModel {
         initialInventory = scalars["initial_inventory"] ?? inventory()
         potentials.counterElectrodePotential = scalars["counter_electrode_potential"] ?? 0
         exhaustedColumn = Int(scalars["exhausted_column"] ?? -1)
+        lastStepStripped = (scalars["last_step_stripped"] ?? 0) != 0
         cachedStableStep = nil
         if let grainIds, let boundary, let boundarySheet {
             let n = grid.localBox.size
@@ -245,6 +258,7 @@ public final class ElectrodepositionModel: SimulationModel {
     public func advance(time: Double, dt: Double) throws {
         if cachedStableStep?.time != time { _ = try stableTimeStep(time: time) }
         cachedStableStep = nil
+        lastStepStripped = appliedCurrentDensity < 0
         chargePassed += lastSolve.faradaicTotal * dt
         phaseTimes.measure("nucleation") { tallyNucleation(dt: dt) }
         let routed = try phaseTimes.measure("routing") {
@@ -294,8 +308,9 @@ public final class ElectrodepositionModel: SimulationModel {
     /// Stops the run when the anode is exhausted or the contact is lost (MODEL.md §8).
     private func checkContactStops(time: Double) throws {
         let layout = state.lithium.layout, n = layout.interior, g = grid.geometry, map = UnsafePointer(contactMap.pointer)
-        // Both stops concern a stripping anode.
-        guard case let .galvanostatic(current) = control(at: time), current < 0 else { return }
+        // Both stops concern a stripping anode: stripping now, or in the step that made this state
+        // (the last step of a stripping half-cycle).
+        guard case let .galvanostatic(current) = control(at: time), current < 0 || lastStepStripped else { return }
         // A column with an empty reservoir whose contact is gone has no Li left to strip.
         if exhaustedColumn < 0 {
             var first = Int.max
@@ -310,10 +325,13 @@ public final class ElectrodepositionModel: SimulationModel {
         if exhaustedColumn >= 0 {
             let cy = g.cells.y, j = exhaustedColumn % cy, k = exhaustedColumn / cy
             let position = g.dimensions == 3 ? String(format: "y = %.3g µm, z = %.3g µm", g.centre(1, j) * 1e6, g.centre(2, k) * 1e6) : String(format: "y = %.3g µm", g.centre(1, j) * 1e6)
-            throw TerminalEvent("anode exhaustion: the column at \(position) had no Li left to strip (empty reservoir, no Li at its contact), t = \(String(format: "%.6g", time)) s")
+            let location = g.dimensions == 3 ? [0, g.centre(1, j), g.centre(2, k)] : [0, g.centre(1, j)]
+            throw TerminalEvent("anode exhaustion: the column at \(position) had no Li left to strip (empty reservoir, no Li at its contact), t = \(String(format: "%.6g", time)) s",
+                                kind: .exhaustion, location: location)
         }
         if contactFraction < settings.contact.minimumFraction {
-            throw TerminalEvent(String(format: "contact loss: the contact fraction fell to %.4g (contact.minimum_fraction %.4g), t = %.6g s", contactFraction, settings.contact.minimumFraction, time))
+            throw TerminalEvent(String(format: "contact loss: the contact fraction fell to %.4g (contact.minimum_fraction %.4g), t = %.6g s", contactFraction, settings.contact.minimumFraction, time),
+                                kind: .contactLoss)
         }
     }
 
@@ -456,19 +474,60 @@ public final class ElectrodepositionModel: SimulationModel {
         guard let path = components.components.first(where: { $0.touchesAnode && $0.touchesCounter }) else { return }
         let cell = path.counterCell, cx = g.cells.x, cy = g.cells.y
         let position = [cell % cx, (cell / cx) % cy, cell / (cx * cy)]
-        let where_ = (0..<g.dimensions).map { String(format: "%.3g", g.centre($0, position[$0]) * 1e6) }.joined(separator: ", ")
-        throw TerminalEvent("a short circuit: Li connected to the anode reached the counter electrode at global cell (\(position.prefix(g.dimensions).map(String.init).joined(separator: ", "))), position (\(where_)) µm, t = \(String(format: "%.6g", time)) s")
+        let location = (0..<g.dimensions).map { g.centre($0, position[$0]) }
+        let where_ = location.map { String(format: "%.3g", $0 * 1e6) }.joined(separator: ", ")
+        let share = nucleatedShare(of: path.label)
+        lastShortNucleatedShare = share
+        let kind: TerminalEvent.Kind = share >= 0.5 ? .nucleationShort : .penetrationShort
+        throw TerminalEvent(String(format: "a short circuit (%@; %.0f %% of the shorting Li was nucleated inside the electrolyte): Li connected to the anode reached the counter electrode at global cell (%@), position (%@) µm, t = %.6g s",
+                                   kind.rawValue, 100 * share, position.prefix(g.dimensions).map(String.init).joined(separator: ", "), where_, time),
+                            kind: kind, location: location)
     }
 
-    /// A short by voltage collapse: under current, |V_cell| fell below short.voltage_threshold.
+    /// Of the Li that the shorting component holds beyond the initial anode, the share that
+    /// nucleation put there (the `nucleated_li` tally; growth of a nucleus afterwards counts as
+    /// growth, so this is a lower bound on nucleation's part). Collective.
+    private func nucleatedShare(of label: Int) -> Double {
+        guard let nucleated else { return 0 }
+        let layout = state.lithium.layout, g = grid.geometry, box = grid.localBox
+        let labels = UnsafePointer(componentLabels.pointer), xi = UnsafePointer(state.lithium.pointer), tally = UnsafePointer(nucleated.pointer)
+        let target = Double(label), anode = settings.anodeThickness, profile = parameters.phaseField
+        let seeded = grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x where labels[base &+ i] == target { sum += tally[base &+ i] }
+            } }
+            return sum
+        }
+        let grown = grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x where labels[base &+ i] == target {
+                    let initial = anode > 0 ? profile.profile(g.centre(0, box.lower.x + i), interface: anode) : 0
+                    sum += Swift.max(0, xi[base &+ i] - initial)
+                }
+            } }
+            return sum
+        }
+        return grown > 0 ? Swift.min(1, seeded / grown) : 0
+    }
+
+    /// A short by voltage collapse (|V_cell| below short.voltage_threshold under current), or the
+    /// cycler's cut-off (|V_cell| above protocol.voltage_limit).
     private func detectVoltageCollapse(time: Double) throws {
+        if settings.voltageLimit > 0, appliedCurrentDensity != 0, abs(cellVoltage) > settings.voltageLimit {
+            throw TerminalEvent(String(format: "the voltage limit: |V_cell| = %.4g V exceeded protocol.voltage_limit %.4g V at %.4g mA/cm², t = %.6g s",
+                                       abs(cellVoltage), settings.voltageLimit, appliedCurrentDensity / 10, time), kind: .voltageLimit)
+        }
         guard settings.shortVoltageThreshold > 0, appliedCurrentDensity != 0, abs(cellVoltage) < settings.shortVoltageThreshold else { return }
         throw TerminalEvent(String(format: "a short circuit: the cell voltage collapsed to %.4g V (short.voltage_threshold %.4g V) at %.4g mA/cm², t = %.6g s",
-                                   cellVoltage, settings.shortVoltageThreshold, appliedCurrentDensity / 10, time))
+                                   cellVoltage, settings.shortVoltageThreshold, appliedCurrentDensity / 10, time), kind: .voltageCollapse)
     }
 
     /// Mean φ_e at the counter electrode plus the pellet beyond the domain (MODEL.md §4, §9).
-    private var cellVoltage: Double {
+    var cellVoltage: Double {
         lastSolve.counterElectrodePotential - lastSolve.faradaicTotal / potentials.electrodeArea * parameters.seriesResistance
     }
 
@@ -501,6 +560,13 @@ public final class ElectrodepositionModel: SimulationModel {
         let face = lastSolve.counterElectrodePotential
         let total = grid.reproducibleSumOverUpperXFace { p in 2 * sigma[p] / g.spacing[0] * (face - phiE[p]) }
         return total * g.cellVolume / g.spacing[0] / potentials.electrodeArea
+    }
+
+    /// One named diagnostic of the current state. Collective.
+    func diagnosticValue(_ name: String) -> Double? {
+        guard let index = diagnosticNames.firstIndex(of: name) else { return nil }
+        let values = diagnostics(time: 0)
+        return index < values.count ? values[index] : nil
     }
 
     public func diagnostics(time: Double) -> [Double] {

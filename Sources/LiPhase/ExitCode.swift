@@ -33,6 +33,7 @@ extension LiPhaseExitCode {
         case is NumericalFailure, is EllipticSolverError, is PotentialSolveFailure: self = .numericalFailure
         case is DeckErrors, is DecompositionError, is PreflightError, is RestartError: self = .invalidInput
         case is HDF5Error: self = .ioFailure
+        case is CriticalCurrentInterrupted: self = .stoppedEarly
         default: self = .internalError
         }
     }

@@ -59,6 +59,10 @@ public final class Simulation {
     /// Stop (with a checkpoint) once this much wall time has passed, leaving room for one more
     /// step and the checkpoint itself.
     public var wallTimeLimit: Double?
+    /// Called on every rank after each step (the CCD driver watches the protocol with it).
+    public var stepObserver: ((_ start: Double, _ dt: Double) throws -> Void)?
+    /// The physical event that ended the run, if one did.
+    public private(set) var terminalEvent: TerminalEvent?
     private var lastCheckpointSeconds = 0.0
 
     public var outputDirectory: String { configuration.outputDirectory }
@@ -250,6 +254,7 @@ public final class Simulation {
             do {
                 stable = try model.stableTimeStep(time: progress.time)
             } catch let event as TerminalEvent {
+                terminalEvent = event
                 try finish(dt: dt, start: start)
                 // Kept with the outputs, so post-processing and sweeps can tell how the run ended.
                 if world.isRoot {
@@ -264,8 +269,10 @@ public final class Simulation {
                 throw NumericalFailure("Δt = \(dt) fell below time.min_dt = \(stepControl.minimumStep) at step \(progress.step), t = \(progress.time): the state is too stiff; check the deck or raise time.min_dt")
             }
             try model.advance(time: progress.time, dt: dt)
+            let stepStartTime = progress.time
             progress.step += 1
             progress.time = step.reachesStop ? nextOutput : progress.time + dt
+            try stepObserver?(stepStartTime, dt)
             let wall = MPIEnvironment.wallTime() - start
             var outputDue = false
             if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every * (1 - 1e-12) {

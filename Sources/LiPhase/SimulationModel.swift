@@ -33,8 +33,23 @@ public protocol SimulationModel: AnyObject {
 /// A model's physical end of the run (a short circuit), thrown from `stableTimeStep` when the
 /// state at the start of a step holds it; the driver ends the run as after the last step.
 public struct TerminalEvent: Error, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        case penetrationShort = "penetration short"
+        case nucleationShort = "internal-nucleation short"
+        case voltageCollapse = "short (voltage collapse)"
+        case exhaustion = "Li exhaustion"
+        case contactLoss = "contact loss"
+        case voltageLimit = "voltage limit"
+    }
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let kind: Kind?
+    /// Where it happened (m, one coordinate per dimension), when it has a place.
+    public let location: [Double]?
+    public init(_ description: String, kind: Kind? = nil, location: [Double]? = nil) {
+        self.description = description
+        self.kind = kind
+        self.location = location
+    }
 }
 
 /// A state that can no longer be trusted; the run stops with exit code 3.

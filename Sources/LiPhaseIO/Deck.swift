@@ -24,6 +24,7 @@ public struct DeckIssue: Error, Equatable, Sendable, CustomStringConvertible {
 /// Every problem of a deck at once, so a user fixes them in one pass.
 public struct DeckErrors: Error, Sendable, CustomStringConvertible {
     public let issues: [DeckIssue]
+    public init(issues: [DeckIssue]) { self.issues = issues }
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
 

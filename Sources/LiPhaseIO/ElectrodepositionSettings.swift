@@ -1,6 +1,6 @@
 /// The electrodeposition model's inputs in SI, after the checks that span several keys.
 public struct ElectrodepositionSettings: Sendable {
-    public enum Mode: String, Sendable { case galvanostatic, potentiostatic, cycle }
+    public enum Mode: String, Sendable { case galvanostatic, potentiostatic, cycle, ccdRamp = "ccd_ramp" }
 
     /// Binary electrolyte (MODEL.md §7) instead of a single-ion solid.
     public var binaryElectrolyte: Bool
@@ -55,6 +55,10 @@ public struct ElectrodepositionSettings: Sendable {
     public var voltage: Double                      // V
     public var halfCycle: Double                    // s
     public var platesFirst: Bool
+    /// ccd_ramp: the step ramp (A/m², s).
+    public var ramp: CurrentRamp
+    public var criticalContact: Double
+    public var voltageLimit: Double                 // V, 0: off
 
     public var potentialTolerance: Double           // V
     public var maximumNewtonIterations: Int
@@ -107,6 +111,10 @@ public struct ElectrodepositionSettings: Sendable {
         voltage = real("protocol.voltage", 0)
         halfCycle = real("protocol.half_cycle", 3600)
         platesFirst = (deck.text("protocol.first") ?? "plate") == "plate"
+        ramp = CurrentRamp(start: real("protocol.start_current", 1), increment: real("protocol.current_step", 1), maximum: real("protocol.max_current", 20),
+                           stripTime: real("protocol.strip_time", halfCycle), plateTime: real("protocol.plate_time", halfCycle), stripsFirst: !platesFirst)
+        criticalContact = real("protocol.critical_contact", 0.5)
+        voltageLimit = real("protocol.voltage_limit", 0)
         potentialTolerance = real("solver.potential_tolerance", 1e-7)
         maximumNewtonIterations = deck.integer("solver.max_newton_iterations") ?? 50
         maximumFractionChange = real("solver.max_fraction_change", 0.05)
@@ -163,6 +171,14 @@ public struct ElectrodepositionSettings: Sendable {
         }
         if microstructure.kind != .imported, deck.isSet("microstructure.file") {
             issues.append(deck.issue("microstructure.file", "is only read when microstructure.kind is 'import' (it is '\(microstructure.kind.rawValue)')"))
+        }
+        if mode == .ccdRamp, ramp.maximum < ramp.start, !deck.failed("protocol.max_current", "protocol.start_current") {
+            issues.append(deck.issue(deck.isSet("protocol.max_current") ? "protocol.max_current" : "protocol.start_current",
+                                     String(format: "J_max %g mA/cm² is below J₀ %g mA/cm²; the ramp needs protocol.max_current ≥ protocol.start_current", ramp.maximum / 10, ramp.start / 10)))
+        }
+        if mode == .ccdRamp, ramp.stepCount > CurrentRamp.maximumSteps, !deck.failed("protocol.max_current", "protocol.start_current", "protocol.current_step") {
+            issues.append(deck.issue("protocol.current_step", String(format: "%g mA/cm² gives %d steps from %g to %g mA/cm²; at most %d are allowed",
+                                                                   ramp.increment / 10, ramp.stepCount, ramp.start / 10, ramp.maximum / 10, CurrentRamp.maximumSteps)))
         }
         if mode == .potentiostatic && !deck.isSet("protocol.voltage") && !deck.failed("protocol.mode") {
             issues.append(deck.issue("protocol.mode", "potentiostatic mode needs protocol.voltage (V, positive plates at x = 0)"))

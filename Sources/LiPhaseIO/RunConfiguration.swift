@@ -93,7 +93,9 @@ public struct RunConfiguration: Sendable {
         }
         electrodeposition = electrodepositionSettings
 
-        endTime = deck.real("time.end") ?? 1
+        // A CCD ramp ends after its last step, or at time.end if that comes first.
+        let ramp = electrodepositionSettings.flatMap { $0.mode == .ccdRamp ? $0.ramp : nil }
+        endTime = Swift.min(deck.real("time.end") ?? 1, ramp?.duration ?? .infinity)
         maximumStep = deck.real("time.max_dt") ?? .infinity
         minimumStep = deck.real("time.min_dt") ?? 0
         stepSafety = deck.real("time.dt_safety") ?? 0.5

@@ -14,17 +14,23 @@ public enum ElectrodeControl: Sendable, Equatable {
 ///     −∇·(σ_i ∇φ)   =  q(η)      q = i(η)·a_c·δ_Γ,  η = φ_e − φ − U₀
 ///     −∇·(σ_e ∇φ_e) = −q(η)
 ///
-/// Newton on the Butler–Volmer term: linearised about the current iterate, q adds the
-/// non-negative reaction term k = a_c·δ_Γ·di/dη to each operator. The two potentials are solved
-/// in turn (ionic, then electronic with the updated η) until no cell changes by more than the
-/// tolerance. With galvanostatic control the ionic flux J enters at the counter electrode, so
-/// the Faradaic total equals J·area once the iteration converges.
+/// Newton on the Butler–Volmer term: linearised about the current iterate, q couples the two
+/// potentials through k = a_c·δ_Γ·di/dη ≥ 0, and each Newton step solves the joint symmetric
+/// system for (φ, φ_e) with `ExchangeCoupledSolver` (solving the blocks in turn stalls where
+/// nucleation makes k outweigh both conductances). Iterations stop when no cell changes by more
+/// than the tolerance. With galvanostatic control the ionic flux J enters at the counter
+/// electrode, so the Faradaic total equals J·area once the iteration converges; the counter
+/// electrode's potential V_CE (φ_e = φ there) is a third unknown of the same Newton step, found
+/// from the sensitivity ∂(φ, φ_e)/∂V_CE (a fixed-point update of V_CE alone oscillates once
+/// nucleation ties φ_e to φ inside the electrolyte).
 public final class CoupledPotentialSolve {
     public let state: ElectrodepositionState
     public var kinetics: ButlerVolmer
     public var equilibriumPotential: Double
     public var tolerance: Double
     public var maximumIterations: Int
+    /// Largest change of a potential in one Newton step, V: keeps the exponentials in range.
+    let maximumStep = 0.1
     /// Galvanostatic: φ_e at the counter electrode, which equals φ there (an ideal reversible
     /// electrode); carried between steps as the warm start.
     public var counterElectrodePotential = 0.0
@@ -37,12 +43,19 @@ public final class CoupledPotentialSolve {
     /// Solid mode: the Li/interlayer contact, with its own i₀ and threshold.
     public var contact: ContactRegion?
 
-    private let ionic: EllipticSolver
-    private let electronic: EllipticSolver
+    private let pair: ExchangeCoupledSolver
     private let reaction: Field
     private let source: Field
-    private let rightHandSide: Field
-    private let previous: Field
+    private let ionicRightHandSide: Field
+    private let electronicRightHandSide: Field
+    private let previousIonic: Field
+    private let previousElectronic: Field
+    /// Galvanostatic: ∂(φ, φ_e)/∂V_CE of the linearised system.
+    private let ionicSensitivity: Field
+    private let electronicSensitivity: Field
+    /// The Newton step, for the line search.
+    private let ionicStep: Field
+    private let electronicStep: Field
 
     public struct Report: Sendable, Equatable {
         public var newtonIterations = 0
@@ -62,12 +75,17 @@ public final class CoupledPotentialSolve {
         self.equilibriumPotential = equilibriumPotential
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
-        ionic = try EllipticSolver(grid: state.grid)
-        electronic = try EllipticSolver(grid: state.grid)
+        pair = try ExchangeCoupledSolver(grid: state.grid)
         reaction = state.grid.makeField("k", units: "S/m^3")
         source = state.grid.makeField("s", units: "A/m^3")
-        rightHandSide = state.grid.makeField("b", units: "A")
-        previous = state.grid.makeField("previous", units: "V")
+        ionicRightHandSide = state.grid.makeField("b_ionic", units: "A")
+        electronicRightHandSide = state.grid.makeField("b_electronic", units: "A")
+        previousIonic = state.grid.makeField("previous_phi", units: "V")
+        previousElectronic = state.grid.makeField("previous_phi_e", units: "V")
+        ionicSensitivity = state.grid.makeField("dphi_dV", units: "1")
+        electronicSensitivity = state.grid.makeField("dphi_e_dV", units: "1")
+        ionicStep = state.grid.makeField("step_phi", units: "V")
+        electronicStep = state.grid.makeField("step_phi_e", units: "V")
     }
 
     /// Area of the counter electrode (per metre of depth in 2-D).
@@ -78,57 +96,99 @@ public final class CoupledPotentialSolve {
         return area
     }
 
+    /// The reaction law of every cell: contact kinetics on the reacting area plus nucleation.
+    private struct CellKinetics {
+        let kinetics: ButlerVolmer
+        let nucleation: Nucleation?
+        let area: UnsafePointer<Double>, concentration: UnsafePointer<Double>?
+        let lithium: UnsafePointer<Double>, void: UnsafePointer<Double>, boundary: UnsafePointer<Double>?
+        let contactCells: Int, contactScale: Double, contactThreshold: Double?
+
+        /// q (A/m³), dq/dη and the nucleation part of q at cell p (local x index i).
+        @inline(__always)
+        func evaluate(_ p: Int, _ i: Int, overpotential: Double) -> (current: Double, slope: Double, nucleus: Double) {
+            let inContact = i < contactCells
+            let a = inContact ? area[p] * contactScale : area[p], c = concentration.map { Swift.max($0[p], 0) } ?? 1
+            var current = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
+            var slope = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
+            var nucleus = 0.0
+            if let nucleation {
+                // Electrolyte cells not yet Li; a nucleus reacts over s/ℓ.
+                let s = 1 - lithium[p] - void[p]
+                if lithium[p] < 0.5, s > 0 {
+                    let own = nucleation.threshold(boundary: boundary.map { $0[p] } ?? 0)
+                    let threshold = inContact ? contactThreshold.map { nucleation.overpotential + $0 } ?? own : own
+                    let excess = overpotential + threshold
+                    let density = s * nucleation.areaDensity
+                    nucleus = density * nucleation.current(excess: excess)
+                    slope += density * nucleation.slope(excess: excess)
+                }
+                current += nucleus
+            }
+            return (current, slope, nucleus)
+        }
+    }
+
+    private var cellKinetics: CellKinetics {
+        CellKinetics(kinetics: kinetics, nucleation: nucleation, area: UnsafePointer(state.reactiveArea.pointer),
+                     concentration: concentrationDependent ? UnsafePointer(state.concentration.pointer) : nil,
+                     lithium: UnsafePointer(state.lithium.pointer), void: UnsafePointer(state.void.pointer), boundary: boundary.map { UnsafePointer($0.pointer) },
+                     contactCells: (contact?.end ?? 0) - state.grid.localBox.lower.x, contactScale: contact?.exchangeScale ?? 1,
+                     contactThreshold: contact?.penetrationThreshold)
+    }
+
     /// η, q and k from the current potentials: q = A_r·i(η) + q_nuc, k = A_r·di/dη + dq_nuc/dη.
     private func updateKinetics() {
         let layout = state.lithium.layout, n = layout.interior
         let phi = UnsafePointer(state.ionicPotential.pointer), phiE = UnsafePointer(state.electronicPotential.pointer)
-        let area = UnsafePointer(state.reactiveArea.pointer)
         let eta = state.overpotential.pointer, q = state.faradaicCurrent.pointer, k = reaction.pointer
         let nucleationCurrent = state.nucleationCurrent.pointer
-        let concentration = UnsafePointer(state.concentration.pointer), useConcentration = concentrationDependent
-        let xi = UnsafePointer(state.lithium.pointer), v = UnsafePointer(state.void.pointer)
-        let b = boundary.map { UnsafePointer($0.pointer) }
-        let contactCells = (contact?.end ?? 0) - state.grid.localBox.lower.x
-        let contactScale = contact?.exchangeScale ?? 1, contactThreshold = contact?.penetrationThreshold
+        let law = cellKinetics
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
                 let p = base &+ i
                 let overpotential = phiE[p] - phi[p] - equilibriumPotential
                 eta[p] = overpotential
-                let inContact = i < contactCells
-                let a = inContact ? area[p] * contactScale : area[p], c = useConcentration ? Swift.max(concentration[p], 0) : 1
-                var current = a > 0 ? a * kinetics.current(overpotential: overpotential, concentration: c) : 0
-                var slope = a > 0 ? a * kinetics.slope(overpotential: overpotential, concentration: c) : 0
-                if let nucleation {
-                    // Electrolyte cells not yet Li; a nucleus reacts over s/ℓ.
-                    let s = 1 - xi[p] - v[p]
-                    var nucleus = 0.0
-                    if xi[p] < 0.5, s > 0 {
-                        let threshold = inContact ? contactThreshold.map { nucleation.overpotential + $0 } ?? nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
-                            : nucleation.threshold(boundary: b.map { $0[p] } ?? 0)
-                        let excess = overpotential + threshold
-                        let density = s * nucleation.areaDensity
-                        nucleus = density * nucleation.current(excess: excess)
-                        slope += density * nucleation.slope(excess: excess)
-                    }
-                    nucleationCurrent[p] = nucleus
-                    current += nucleus
-                }
-                q[p] = current
-                k[p] = slope
+                let value = law.evaluate(p, i, overpotential: overpotential)
+                nucleationCurrent[p] = value.nucleus
+                q[p] = value.current
+                k[p] = value.slope
             }
         } }
     }
 
-    /// source = sign·q + k·u_old: the right-hand side of one linearised block.
-    private func linearisedSource(sign: Double, around potential: Field) {
+    /// Σ V·q(η + t·Δη)·Δη with Δη = Δφ_e − Δφ along the Newton step: the reaction part of the
+    /// energy's derivative along the step (η is the step-start overpotential in the state).
+    private func reactionSlope(along t: Double) -> Double {
+        let layout = state.lithium.layout
+        let eta = UnsafePointer(state.overpotential.pointer)
+        let stepIonic = UnsafePointer(ionicStep.pointer), stepElectronic = UnsafePointer(electronicStep.pointer)
+        let law = cellKinetics
+        return state.grid.geometry.cellVolume * state.grid.reproducibleSum { tile in
+            var sum = 0.0
+            for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                let base = layout.offset(0, j, k)
+                for i in tile.lower.x..<tile.upper.x {
+                    let p = base &+ i
+                    let change = stepElectronic[p] - stepIonic[p]
+                    if change != 0 { sum += law.evaluate(p, i, overpotential: eta[p] + t * change).current * change }
+                }
+            } }
+            return sum
+        }
+    }
+
+    /// s = q − k·(φ_e − φ): the ionic source of the linearised system, whose unknowns are the
+    /// new potentials (the electronic source is −s).
+    private func linearisedSource() {
         let layout = state.lithium.layout, n = layout.interior
-        let q = UnsafePointer(state.faradaicCurrent.pointer), k = UnsafePointer(reaction.pointer), u = UnsafePointer(potential.pointer)
+        let q = UnsafePointer(state.faradaicCurrent.pointer), k = UnsafePointer(reaction.pointer)
+        let phi = UnsafePointer(state.ionicPotential.pointer), phiE = UnsafePointer(state.electronicPotential.pointer)
         let s = source.pointer
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
-            for i in 0..<n.x { let p = base &+ i; s[p] = sign * q[p] + k[p] * u[p] }
+            for i in 0..<n.x { let p = base &+ i; s[p] = q[p] - k[p] * (phiE[p] - phi[p]) }
         } }
     }
 
@@ -142,83 +202,167 @@ public final class CoupledPotentialSolve {
         return total / Double(faceCells)
     }
 
-    private func largestChange(_ field: Field) -> Double {
-        let layout = field.layout, n = layout.interior
-        let a = UnsafePointer(field.pointer), b = UnsafePointer(previous.pointer)
+    /// Mean of a field over the last x layer.
+    private func faceMean(_ field: Field) -> Double {
+        let values = UnsafePointer(field.pointer)
+        let g = state.grid.geometry
+        return state.grid.reproducibleSumOverUpperXFace { p in values[p] } / Double(g.cells.y * g.cells.z)
+    }
+
+    /// u += a·s over the interior.
+    private func addScaled(_ s: Field, _ a: Double, to u: Field) {
+        let layout = u.layout, n = layout.interior
+        let x = u.pointer, y = UnsafePointer(s.pointer)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { x[base &+ i] += a * y[base &+ i] }
+        } }
+    }
+
+    /// Moves the potentials from the step start (`previous…`) along the Newton step now in the
+    /// state, by the length that minimises the energy whose gradient is the charge balance,
+    ///
+    ///     E(φ, φ_e) = ½ φ·L_i φ + ½ φ_e·L_e φ_e − b·(φ, φ_e) + Σ V·G(φ_e − φ − U₀),   G′ = q,
+    ///
+    /// which is convex (G″ = k ≥ 0). A full Newton step overshoots where nucleation switches
+    /// on (its law is exponential past a threshold and flat before it) and the iteration then
+    /// cycles; the exact line minimum (a root of the monotone dE/dt) cannot. Steps are also capped
+    /// at `maximumStep` volts to keep the exponentials in range. Returns the largest change of
+    /// any cell. Collective.
+    private func searchLine(ionicWalls: BoundaryConditions, electronicWalls: BoundaryConditions) throws -> Double {
+        let layout = state.lithium.layout, n = layout.interior
+        let phi = state.ionicPotential.pointer, phiE = state.electronicPotential.pointer
+        let oldPhi = UnsafePointer(previousIonic.pointer), oldPhiE = UnsafePointer(previousElectronic.pointer)
+        let stepPhi = ionicStep.pointer, stepPhiE = electronicStep.pointer
         var largest = 0.0
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
-            for i in 0..<n.x { largest = Swift.max(largest, abs(a[base &+ i] - b[base &+ i])) }
+            for i in 0..<n.x {
+                let p = base &+ i
+                stepPhi[p] = phi[p] - oldPhi[p]
+                stepPhiE[p] = phiE[p] - oldPhiE[p]
+                largest = Swift.max(largest, Swift.max(abs(stepPhi[p]), abs(stepPhiE[p])))
+            }
         } }
-        return state.grid.communicator.max(largest)
-    }
-
-    /// A first Newton step from a poor start can move η by volts; limiting each update to
-    /// `maximumStep` keeps the exponentials in range and the iteration monotone.
-    private func limitUpdate(_ field: Field, change: Double, maximumStep: Double) {
-        guard change > maximumStep else { return }
-        let scale = maximumStep / change
-        let layout = field.layout, n = layout.interior
-        let a = field.pointer, b = UnsafePointer(previous.pointer)
+        largest = state.grid.communicator.max(largest)
+        guard largest > 0 else { return 0 }
+        pair.assembleRightHandSide(firstSource: nil, firstWalls: ionicWalls, into: ionicRightHandSide,
+                                   secondSource: nil, secondWalls: electronicWalls, into: electronicRightHandSide)
+        let conduction = try pair.conductionTerms(at: previousIonic, previousElectronic, along: ionicStep, electronicStep,
+                                                  rightHandSide: ionicRightHandSide, electronicRightHandSide)
+        func slope(_ t: Double) -> Double { conduction.slope + t * conduction.curvature + reactionSlope(along: t) }
+        let longest = Swift.min(1, maximumStep / largest)
+        var t = longest
+        let start = slope(0), end = slope(longest)
+        if start < 0, end > 0 {
+            // Illinois false position on the monotone slope: a few evaluations of q per search.
+            var low = (t: 0.0, value: start), high = (t: longest, value: end)
+            var side = 0
+            for _ in 0..<40 {
+                t = (low.t * high.value - high.t * low.value) / (high.value - low.value)
+                let value = slope(t)
+                if abs(value) <= 1e-8 * abs(start) || high.t - low.t <= 1e-6 * longest { break }
+                if value < 0 {
+                    low = (t, value)
+                    if side == -1 { high.value *= 0.5 }
+                    side = -1
+                } else {
+                    high = (t, value)
+                    if side == 1 { low.value *= 0.5 }
+                    side = 1
+                }
+            }
+        }
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
-            for i in 0..<n.x { let p = base &+ i; a[p] = b[p] + scale * (a[p] - b[p]) }
+            for i in 0..<n.x {
+                let p = base &+ i
+                phi[p] = oldPhi[p] + t * stepPhi[p]
+                phiE[p] = oldPhiE[p] + t * stepPhiE[p]
+            }
         } }
+        return t * largest
     }
 
-    /// One linearised block: η and k at the current iterate, then (L + k)u = (sign·q + k·u_old)V
-    /// plus the wall terms, warm-started, with the update limited to `maximumStep`.
-    private func solveBlock(_ solver: EllipticSolver, potential: Field, conductivity: Field, walls: BoundaryConditions, sign: Double,
-                            tolerance: EllipticTolerance, maximumStep: Double) throws -> (report: EllipticSolveReport, change: Double) {
-        updateKinetics()
-        linearisedSource(sign: sign, around: potential)
-        try solver.setOperator(conductivity: conductivity, reaction: reaction, boundaries: walls)
-        solver.assembleRightHandSide(source: source, into: rightHandSide)
-        previous.copy(from: potential)
-        let report = try solver.solve(potential, rightHandSide: rightHandSide, tolerance: tolerance)
-        let change = largestChange(potential)
-        limitUpdate(potential, change: change, maximumStep: maximumStep)
-        return (report, change)
+    /// Newton with exact line search on the energy at fixed walls, until no cell changes by
+    /// more than the tolerance. Collective.
+    private func minimiseEnergy(ionicWalls: BoundaryConditions, electronicWalls: BoundaryConditions, report: inout Report) throws {
+        let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
+        for iteration in 1...maximumIterations {
+            updateKinetics()
+            linearisedSource()
+            try pair.setOperator(firstConductivity: state.ionicConductivity, firstWalls: ionicWalls,
+                                 secondConductivity: state.electronicConductivity, secondWalls: electronicWalls, exchange: reaction)
+            pair.assembleRightHandSide(firstSource: source, into: ionicRightHandSide, secondSource: source, secondScale: -1, into: electronicRightHandSide)
+            previousIonic.copy(from: state.ionicPotential)
+            previousElectronic.copy(from: state.electronicPotential)
+            let step = try pair.solve(state.ionicPotential, state.electronicPotential, rightHandSide: ionicRightHandSide, electronicRightHandSide, tolerance: linear)
+            let change = try searchLine(ionicWalls: ionicWalls, electronicWalls: electronicWalls)
+            report.newtonIterations += 1
+            report.linearIterations += step.iterations
+            report.sweepEquivalents += step.sweepEquivalents
+            report.lastChange = change
+            if change <= tolerance { return }
+            if iteration == maximumIterations {
+                throw PotentialSolveFailure(iterations: iteration, change: change, tolerance: tolerance)
+            }
+        }
     }
 
     /// Solves for φ and φ_e (warm-started from their current values) and leaves η and q in the
-    /// state. Collective.
+    /// state. Galvanostatic control adds the counter-electrode potential V_CE as an unknown:
+    /// the face condition φ_e = φ at the counter electrode is a monotone scalar equation in V_CE
+    /// (∂φ_face/∂V_CE = m ∈ [0, 1) for this M-matrix system), solved by Newton with the slope
+    /// from the sensitivity ∂(φ, φ_e)/∂V_CE and kept inside a bracket: a joint Newton step
+    /// cycles once nucleation switches on and off with V_CE. Collective.
     @discardableResult
     public func solve(_ control: ElectrodeControl) throws -> Report {
         var report = Report()
-        let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
         var ionicWalls = BoundaryConditions.allPeriodic(), electronicWalls = BoundaryConditions.allPeriodic()
         ionicWalls.lower[0] = .neumann(0)
         electronicWalls.lower[0] = .dirichlet(0)
-        let maximumStep = 0.1
-        for iteration in 1...maximumIterations {
-            switch control {
-            case let .galvanostatic(currentDensity):
-                ionicWalls.upper[0] = .neumann(currentDensity)
+        switch control {
+        case let .potentiostatic(voltage):
+            ionicWalls.upper[0] = .dirichlet(voltage)
+            electronicWalls.upper[0] = .dirichlet(voltage)
+            counterElectrodePotential = voltage
+            try minimiseEnergy(ionicWalls: ionicWalls, electronicWalls: electronicWalls, report: &report)
+        case let .galvanostatic(currentDensity):
+            ionicWalls.upper[0] = .neumann(currentDensity)
+            var below = -Double.infinity, above = Double.infinity
+            // Warm-started only within one solve: a restart must reproduce the same iterates.
+            ionicSensitivity.fill(0)
+            electronicSensitivity.fill(0)
+            let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
+            for iteration in 1...maximumIterations {
                 electronicWalls.upper[0] = .dirichlet(counterElectrodePotential)
-            case let .potentiostatic(voltage):
-                ionicWalls.upper[0] = .dirichlet(voltage)
-                electronicWalls.upper[0] = .dirichlet(voltage)
-                counterElectrodePotential = voltage
-            }
-            let ionicStep = try solveBlock(ionic, potential: state.ionicPotential, conductivity: state.ionicConductivity,
-                                           walls: ionicWalls, sign: 1, tolerance: linear, maximumStep: maximumStep)
-            let electronicStep = try solveBlock(electronic, potential: state.electronicPotential, conductivity: state.electronicConductivity,
-                                                walls: electronicWalls, sign: -1, tolerance: linear, maximumStep: maximumStep)
-            var change = Swift.max(ionicStep.change, electronicStep.change)
-
-            if case let .galvanostatic(currentDensity) = control {
-                let face = counterElectrodeFace(flux: currentDensity)
-                change = Swift.max(change, abs(face - counterElectrodePotential))
-                counterElectrodePotential = face
-            }
-            report.newtonIterations = iteration
-            report.linearIterations += ionicStep.report.iterations + electronicStep.report.iterations
-            report.sweepEquivalents += ionicStep.report.sweepEquivalents + electronicStep.report.sweepEquivalents
-            report.lastChange = change
-            if change <= tolerance { break }
-            if iteration == maximumIterations {
-                throw PotentialSolveFailure(iterations: iteration, change: change, tolerance: tolerance)
+                try minimiseEnergy(ionicWalls: ionicWalls, electronicWalls: electronicWalls, report: &report)
+                let residual = counterElectrodeFace(flux: currentDensity) - counterElectrodePotential
+                if residual > 0 { below = Swift.max(below, counterElectrodePotential) } else { above = Swift.min(above, counterElectrodePotential) }
+                // A s = (0, T_wall) on the counter-electrode face, with the operator of the solution.
+                var noFlux = ionicWalls, unitPotential = electronicWalls
+                noFlux.upper[0] = .neumann(0)
+                unitPotential.upper[0] = .dirichlet(1)
+                pair.assembleRightHandSide(firstSource: nil, firstWalls: noFlux, into: ionicRightHandSide,
+                                           secondSource: nil, secondWalls: unitPotential, into: electronicRightHandSide)
+                let sensitivity = try pair.solve(ionicSensitivity, electronicSensitivity, rightHandSide: ionicRightHandSide, electronicRightHandSide, tolerance: linear)
+                report.linearIterations += sensitivity.iterations
+                report.sweepEquivalents += sensitivity.sweepEquivalents
+                let slope = faceMean(ionicSensitivity)
+                var next = counterElectrodePotential + Swift.max(-maximumStep, Swift.min(maximumStep, residual / (1 - slope)))
+                if !(next > below && next < above) {
+                    next = below.isFinite && above.isFinite ? 0.5 * (below + above) : counterElectrodePotential + (residual > 0 ? maximumStep : -maximumStep)
+                }
+                let change = next - counterElectrodePotential
+                // The linear response is the warm start of the next solve.
+                addScaled(ionicSensitivity, change, to: state.ionicPotential)
+                addScaled(electronicSensitivity, change, to: state.electronicPotential)
+                counterElectrodePotential = next
+                report.lastChange = abs(change)
+                if abs(change) <= tolerance { break }
+                if iteration == maximumIterations {
+                    throw PotentialSolveFailure(iterations: iteration, change: abs(change), tolerance: tolerance)
+                }
             }
         }
         updateKinetics()

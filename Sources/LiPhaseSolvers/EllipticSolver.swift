@@ -45,7 +45,10 @@ public final class EllipticSolver {
     /// For a coarsest level that is still distributed over several ranks: its replicated copy.
     private var coarsestGather: LevelGather?
     private let coarsest = CoarsestSolver()
-    private let residual: Field, direction: Field, product: Field
+    // The PCG's vectors, allocated on first use: a coupled solve only borrows the V-cycle.
+    private lazy var residual = grid.makeField("r", units: "")
+    private lazy var direction = grid.makeField("p", units: "")
+    private lazy var product = grid.makeField("Ap", units: "")
     private var boundaries = BoundaryConditions.allPeriodic()
     private var work = 0.0
 
@@ -56,9 +59,6 @@ public final class EllipticSolver {
         let fine = MultigridLevel(dimensions: dims, globalCells: grid.geometry.cells, box: grid.localBox,
                                   decomposition: grid.decomposition, replicated: false, weight: 1)
         levels = [fine]
-        residual = grid.makeField("r", units: "")
-        direction = grid.makeField("p", units: "")
-        product = grid.makeField("Ap", units: "")
         let fineCells = Double(grid.geometry.cells.product)
         var current = fine
         while current.globalCells.product > Self.coarsestCells, current.coarsenableAxes.contains(true) {
@@ -178,16 +178,18 @@ public final class EllipticSolver {
         return false
     }
 
-    /// b = f·V plus the wall terms: T_wall·g on a Dirichlet face with value g, A·g on a Neumann
+    /// b = scale·f·V plus the wall terms: T_wall·g on a Dirichlet face with value g, A·g on a Neumann
     /// face whose value g is the flux density σ·∂u/∂n (outward normal): for a potential, the
     /// current density entering the domain through that face. Call after `setOperator`.
-    public func assembleRightHandSide(source: Field?, into b: Field) {
+    /// `walls` replaces the values (not the kinds) of the conditions given to `setOperator`.
+    public func assembleRightHandSide(source: Field?, scale: Double = 1, walls: BoundaryConditions? = nil, into b: Field) {
+        let boundaries = walls ?? self.boundaries
         let geometry = grid.geometry, dims = geometry.dimensions
         let layout = b.layout, n = layout.interior, volume = geometry.cellVolume
         let out = b.pointer
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
-            for i in 0..<n.x { out[base &+ i] = (source?.pointer[base &+ i] ?? 0) * volume }
+            for i in 0..<n.x { out[base &+ i] = (source?.pointer[base &+ i] ?? 0) * scale * volume }
         } }
         let lowerWall = grid.decomposition.isLowerWall, upperWall = grid.decomposition.isUpperWall
         for axis in 0..<dims {
@@ -214,11 +216,35 @@ public final class EllipticSolver {
     }
 
     /// y = L x on the finest grid (one variable-coefficient sweep: the unit of solver work).
+    /// Refreshes the ghosts of `x`.
     public func applyOperator(_ x: Field, into y: Field) throws {
         let fine = levels[0]
         fine.clearWallGhosts(x)
         try fine.exchange(x)
-        fine.applyOperator(x, into: y, subtractingFrom: nil)
+        fine.applyOperator(x, into: y, subtractingFrom: nil, positive: true)
+    }
+
+    /// D = Σ_f T_f + d: the operator's diagonal in integrated units.
+    public func diagonal(into output: Field) {
+        output.copy(from: levels[0].diagonal)
+    }
+
+    /// z = M⁻¹ r for one V(1,1) cycle from zero. With red–black order reversed after the
+    /// coarse correction the cycle is a fixed symmetric positive definite map, so Krylov solves
+    /// assembled outside this solver (the coupled potentials) can use it as a preconditioner.
+    /// Returns its work in sweep equivalents. Collective.
+    public func applyPreconditioner(_ r: Field, into z: Field) throws -> Double {
+        let fine = levels[0]
+        let savedRight = fine.rhs, savedSolution = fine.solution
+        defer {
+            fine.rhs = savedRight
+            fine.solution = savedSolution
+        }
+        fine.rhs = r
+        fine.solution = z
+        work = 0
+        try cycle(0)
+        return work
     }
 
     // MARK: Solve

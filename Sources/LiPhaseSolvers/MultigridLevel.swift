@@ -125,11 +125,12 @@ final class MultigridLevel {
         }
     }
 
-    /// output = rhs − L input (or −L input without rhs). `input` must have fresh ghosts.
-    func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?) {
+    /// output = rhs − L input, or −L input without rhs, or L input when `positive` (without
+    /// rhs). `input` must have fresh ghosts.
+    func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?, positive: Bool = false) {
         let n = layout.interior, sy = layout.strideY, sz = layout.strideZ
         let u = UnsafePointer(input.pointer), out = output.pointer, diag = UnsafePointer(diagonal.pointer)
-        let b = right.map { UnsafePointer($0.pointer) }
+        let b = right.map { UnsafePointer($0.pointer) }, sign = positive ? 1.0 : -1.0
         let tx = UnsafePointer(faces[0].pointer), ty = UnsafePointer(faces[1].pointer)
         let tz = dimensions == 3 ? UnsafePointer(faces[2].pointer) : nil
         for k in 0..<n.z { for j in 0..<n.y {
@@ -138,7 +139,7 @@ final class MultigridLevel {
                 let p = base &+ i
                 var lu = diag[p] * u[p] - tx[p] * u[p &- 1] - tx[p &+ 1] * u[p &+ 1] - ty[p] * u[p &- sy] - ty[p &+ sy] * u[p &+ sy]
                 if let tz { lu -= tz[p] * u[p &- sz] + tz[p &+ sz] * u[p &+ sz] }
-                out[p] = (b?[p] ?? 0) - lu
+                out[p] = (b?[p] ?? 0) + sign * lu
             }
         } }
     }

@@ -11,13 +11,25 @@ struct LiPhaseCommand: ParsableCommand {
         abstract: "Phase-field simulator for Li dendrites and contact loss in garnet solid-state batteries.",
         discussion: "Exit codes: " + LiPhaseExitCode.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; "),
         version: LiPhaseVersion.string,
-        subcommands: [Run.self, Validate.self, Schema.self, Info.self])
+        subcommands: [Run.self, CCD.self, Sweep.self, Validate.self, Schema.self, Info.self])
 }
 
 /// Prints on rank 0 only, so `mpirun -np 64` does not print a message 64 times.
 func report(_ text: String, world: Communicator?, toStandardError: Bool = false) {
     guard world?.isRoot ?? true else { return }
     if toStandardError { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+}
+
+/// The deck as typed settings, or its problems (all of them) and exit code 2.
+func loadDeck(_ path: String, world: Communicator) -> RunConfiguration {
+    do {
+        return try RunConfiguration(deck: DeckParser.load(path: path))
+    } catch let errors as DeckErrors {
+        report("error: the deck has \(errors.issues.count) problem(s):\n\(errors)", world: world, toStandardError: true)
+    } catch {
+        report("error: \(error)", world: world, toStandardError: true)
+    }
+    finish(.invalidInput)
 }
 
 func finish(_ code: LiPhaseExitCode) -> Never {
@@ -44,13 +56,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let world = Communicator.world()
         liphase_install_stop_handlers()
-        let loaded: RunConfiguration
-        do {
-            loaded = try RunConfiguration(deck: DeckParser.load(path: deck))
-        } catch let errors as DeckErrors {
-            report("error: the deck has \(errors.issues.count) problem(s):\n\(errors)", world: world, toStandardError: true)
-            finish(.invalidInput)
-        }
+        let loaded = loadDeck(deck, world: world)
         do {
             report("liphase \(LiPhaseVersion.string): \(deck) on \(world.size) rank(s)", world: world)
             var restartPath = restart
@@ -98,6 +104,81 @@ struct Run: ParsableCommand {
             let kind = code == .numericalFailure ? "numerical failure: " : ""
             report("error: \(kind)\(error)", world: world, toStandardError: true)
             finish(code)
+        }
+    }
+}
+
+struct CCD: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the critical current density: run a deck with protocol.mode ccd_ramp (under mpirun for several ranks).",
+        discussion: "Prints one line per current step and the CCD bracket [last passed, first failed]; writes ccd.json, ccd_trace.csv and the fields at failure to the deck's output directory.")
+
+    @Argument(help: "The input deck (YAML) with protocol.mode: ccd_ramp.") var deck: String
+
+    func run() throws {
+        let world = Communicator.world()
+        liphase_install_stop_handlers()
+        let loaded = loadDeck(deck, world: world)
+        do {
+            report("liphase \(LiPhaseVersion.string): CCD ramp of \(deck) on \(world.size) rank(s)", world: world)
+            let ramp = try CriticalCurrentRun(configuration: loaded, world: world, sink: StandardOutputSink())
+            let result = try ramp.run()
+            var lines = ["CCD: \(result.bracket) (last passed, first failed)"]
+            lines.append("critical stripping current: " + (result.criticalStrippingCurrent.map { String(format: "%g mA/cm² (contact fraction below %g while stripping)", $0, result.criticalContact) }
+                                                        ?? String(format: "not reached (contact fraction stayed above %g)", result.criticalContact)))
+            if let failure = result.failure {
+                let place = failure.location.map { " at (" + $0.map { String(format: "%.3g", $0) }.joined(separator: ", ") + ") µm" } ?? ""
+                lines.append(String(format: "failure: %@ during %@ at %g mA/cm², t = %.6g s%@", failure.mode, failure.duringStripping ? "stripping" : "plating",
+                                    result.firstFailed ?? .nan, failure.time, place))
+                if let share = result.nucleatedShare { lines.append(String(format: "  %.0f %% of the shorting Li was nucleated inside the electrolyte", 100 * share)) }
+            } else {
+                lines.append(result.reachedMaximum ? "no failure up to protocol.max_current" : "no failure before time.end (the ramp did not reach protocol.max_current)")
+            }
+            lines.append("fields at the end: \(result.fieldsAtEnd ?? "none")")
+            lines.append("trace: \(ramp.tracePath)\nsummary: \(ramp.resultPath)")
+            report(lines.joined(separator: "\n"), world: world)
+            finish(.success)
+        } catch {
+            let code = LiPhaseExitCode(for: error)
+            report("error: \(code == .numericalFailure ? "numerical failure: " : "")\(error)", world: world, toStandardError: true)
+            finish(code)
+        }
+    }
+}
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a parameter study: a base deck plus variations (under mpirun; cases run concurrently in groups of ranks_per_case ranks).",
+        discussion: "A rerun skips cases that have a result; a failing case records its error and the others go on. Writes summary.csv and summary.json to the study's output directory. The study format is in docs/user-guide.md.")
+
+    @Argument(help: "The study file (YAML).") var study: String
+    @Flag(help: "Run cases again that failed in an earlier sweep (completed ones are still skipped).") var retryFailed = false
+    @Flag(help: "Check the study and every case's deck, list the cases, and stop.") var dryRun = false
+
+    func run() throws {
+        let world = Communicator.world()
+        liphase_install_stop_handlers()
+        do {
+            let parsed = try StudyFile.load(path: study, interlayerNames: InterlayerLibrary.builtIn.map(\.key))
+            let sweep = try StudyRun(study: parsed, world: world, sink: StandardOutputSink())
+            sweep.retryFailed = retryFailed
+            if dryRun {
+                _ = try sweep.checkDecks()
+                report("\(study): valid, \(parsed.cases.count) case(s), command \(parsed.command.rawValue), output \(parsed.outputDirectory)", world: world)
+                for item in parsed.cases { report("  \(item.directoryName): \(item.label)", world: world) }
+                finish(.success)
+            }
+            report("liphase \(LiPhaseVersion.string): study \(study) on \(world.size) rank(s)", world: world)
+            let totals = try sweep.run()
+            let stopped = totals.interrupted ? "; stopped early: rerun the same command to finish" : ""
+            report("study \(parsed.name): \(totals.ran) case(s) run (\(totals.failed) failed), \(totals.skipped) skipped as already done\(stopped)\n  summary: \(sweep.summaryCSV)\n           \(sweep.summaryJSON)", world: world)
+            finish(totals.interrupted ? .stoppedEarly : .success)
+        } catch let errors as DeckErrors {
+            report("error: the study has \(errors.issues.count) problem(s):\n\(errors)", world: world, toStandardError: true)
+            finish(.invalidInput)
+        } catch {
+            report("error: \(error)", world: world, toStandardError: true)
+            finish(LiPhaseExitCode(for: error))
         }
     }
 }

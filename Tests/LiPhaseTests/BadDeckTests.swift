@@ -1,4 +1,5 @@
 import Foundation
+import LiPhase
 import XCTest
 @testable import LiPhaseIO
 
@@ -847,13 +848,23 @@ final class BadDeckTests: XCTestCase {
             .deletingLastPathComponent()
         let inputs = root.appendingPathComponent("Inputs")
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: inputs, includingPropertiesForKeys: nil))
-        var decks: [URL] = []
-        // Inputs/interlayers.yaml is the interlayer library, not a deck (InterlayerLibraryTests).
-        for case let url as URL in enumerator where url.pathExtension == "yaml" && url.lastPathComponent != "interlayers.yaml" { decks.append(url) }
+        var decks: [URL] = [], studies: [URL] = []
+        let library = inputs.appendingPathComponent("interlayers.yaml").standardizedFileURL.path
+        for case let url as URL in enumerator where url.pathExtension == "yaml" {
+            // Inputs/interlayers.yaml is the interlayer library, not a deck (InterlayerLibraryTests).
+            if url.standardizedFileURL.path == library { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            if text.contains("\nstudy:") || text.hasPrefix("study:") { studies.append(url) } else { decks.append(url) }
+        }
         XCTAssertFalse(decks.isEmpty, "no decks found under \(inputs.path)")
         for url in decks.sorted(by: { $0.path < $1.path }) {
             let text = try String(contentsOf: url, encoding: .utf8)
             XCTAssertEqual(problems(text, file: url.lastPathComponent), [], url.path)
+        }
+        // Every shipped study, and the deck of every one of its cases, is valid.
+        XCTAssertGreaterThanOrEqual(studies.count, 4, "the four studies of Inputs/studies")
+        for url in studies {
+            XCTAssertNoThrow(try StudyRun(study: StudyFile.load(path: url.path, interlayerNames: InterlayerLibrary.builtIn.map(\.key)), world: testWorld, sink: nil).checkDecks(), url.path)
         }
     }
 }
