@@ -121,22 +121,23 @@ public final class CriticalCurrentRun {
 
     private var model: ElectrodepositionModel? { simulation.model as? ElectrodepositionModel }
 
-    private func record(for step: Int) -> Int {
+    /// Makes sure the records reach `step` (records[n] is step n).
+    private func addRecords(through step: Int) {
         while records.count <= step { records.append(RampStepRecord(step: records.count, currentDensity: ramp.current(step: records.count) / 10)) }
-        return step
     }
 
     /// After each model step: the state the step started from (its solve) is what it reports.
-    private func observe(start: Double, dt: Double) {
+    private func observe(start: Double) {
         guard let model else { return }
         lastStepStart = start
         let stage = ramp.stage(at: start)
         advanceStage(to: stage)
-        let index = record(for: stage.step)
+        addRecords(through: stage.step)
+        let index = stage.step
         let voltage = model.cellVoltage, contact = model.contactFraction
         records[index].largestVoltage = Swift.max(records[index].largestVoltage ?? 0, abs(voltage))
         if stage.stripping { records[index].lowestStrippingContact = Swift.min(records[index].lowestStrippingContact ?? 1, contact) }
-        trace.append(String(format: "%.9g,%d,%@,%.9g,%.9g,%.9g", start, stage.step, stage.stripping ? "strip" : "plate", model.currentDensity / 10, voltage, contact))
+        trace.append(String(format: "%.9g,%d,%@,%.9g,%.9g,%.9g", start, stage.step, stage.stripping ? "strip" : "plate", model.appliedCurrentDensity / 10, voltage, contact))
     }
 
     /// Marks the half-cycles before `stage` complete and reports each finished current step.
@@ -145,7 +146,8 @@ public final class CriticalCurrentRun {
             currentStage = stage
             return
         }
-        let index = record(for: previous.step)
+        addRecords(through: previous.step)
+        let index = previous.step
         if previous.stripping { records[index].stripCompleted = true } else { records[index].plateCompleted = true }
         if !previous.stripping, let model { records[index].penetrationDepth = model.diagnosticValue("penetration_depth_um") }
         if records[index].completed { report(records[index], failed: nil) }
@@ -172,7 +174,7 @@ public final class CriticalCurrentRun {
 
     /// Runs the ramp. Collective. Numerical failures propagate; a physical end is the answer.
     public func run() throws -> CriticalCurrentResult {
-        simulation.stepObserver = { [unowned self] start, dt in observe(start: start, dt: dt) }
+        simulation.stepObserver = { [unowned self] start in observe(start: start) }
         let outcome = try simulation.run()
         var failure: RampFailure?
         switch outcome {
@@ -183,7 +185,7 @@ public final class CriticalCurrentRun {
             // starts the next one; the voltage limit belongs to the control at `time`.
             let fromPreviousStep = event?.kind != .voltageLimit && event?.kind != .voltageCollapse
             let stage = ramp.stage(at: fromPreviousStep ? (lastStepStart ?? time) : time)
-            _ = record(for: stage.step)
+            addRecords(through: stage.step)
             failure = RampFailure(step: stage.step, mode: event?.kind?.rawValue ?? "stopped", duringStripping: stage.stripping, time: time,
                                   location: event?.location.map { $0.map { $0 * 1e6 } }, message: description)
         case let .stoppedEarly(_, _, reason):

@@ -37,8 +37,7 @@ public final class ElectrodepositionModel: SimulationModel {
     let contactMap: Field
     /// The contact fraction f of the step-start state, and the supply velocity it gives.
     private(set) var contactFraction = 1.0
-    /// The applied current density of the last solve (A/m², > 0 plates).
-    var currentDensity: Double { appliedCurrentDensity }
+
     package private(set) var supplyVelocity = 0.0
     /// The first global column whose anode ran out of Li for stripping (−1: none).
     private var exhaustedColumn = -1
@@ -56,7 +55,8 @@ public final class ElectrodepositionModel: SimulationModel {
     private var lastSolve = CoupledPotentialSolve.Report()
     /// Li volume that stripping asked for but found no Li for, summed over the run.
     private var strippingShortfall = 0.0
-    private var appliedCurrentDensity = 0.0
+    /// The applied current density of the last solve (A/m², > 0 plates).
+    private(set) var appliedCurrentDensity = 0.0
     private var cachedStableStep: (time: Double, dt: Double)?
     public var phaseTimes = PhaseTimes()
     /// The potential solve of the last step: Newton and PCG iterations, sweep equivalents.
@@ -170,14 +170,8 @@ public final class ElectrodepositionModel: SimulationModel {
         }
     }
 
-    /// Which half-cycle `time` lies in. A step that landed on a boundary k·half_cycle may carry
-    /// a rounding error of an ulp below it; it counts as the start of half-cycle k, otherwise
-    /// the same boundary would be asked for again and the run would stall.
-    func halfCycleIndex(at time: Double) -> Int {
-        let ratio = time / settings.halfCycle
-        let nearest = ratio.rounded()
-        return abs(ratio - nearest) <= 1e-9 * max(1, nearest) ? Int(nearest) : Int(ratio.rounded(.down))
-    }
+    /// Which half-cycle `time` lies in; a boundary landed an ulp low counts as reached.
+    func halfCycleIndex(at time: Double) -> Int { periodIndex(of: time, length: settings.halfCycle) }
 
     // MARK: Lifecycle
 

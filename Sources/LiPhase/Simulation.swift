@@ -60,7 +60,7 @@ public final class Simulation {
     /// step and the checkpoint itself.
     public var wallTimeLimit: Double?
     /// Called on every rank after each step (the CCD driver watches the protocol with it).
-    public var stepObserver: ((_ start: Double, _ dt: Double) throws -> Void)?
+    public var stepObserver: ((_ stepStart: Double) throws -> Void)?
     /// The physical event that ended the run, if one did.
     public private(set) var terminalEvent: TerminalEvent?
     private var lastCheckpointSeconds = 0.0
@@ -272,7 +272,7 @@ public final class Simulation {
             let stepStartTime = progress.time
             progress.step += 1
             progress.time = step.reachesStop ? nextOutput : progress.time + dt
-            try stepObserver?(stepStartTime, dt)
+            try stepObserver?(stepStartTime)
             let wall = MPIEnvironment.wallTime() - start
             var outputDue = false
             if let every = configuration.outputEveryTime, step.reachesStop, progress.time >= Double(progress.nextOutputIndex) * every * (1 - 1e-12) {

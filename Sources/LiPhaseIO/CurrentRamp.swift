@@ -1,3 +1,13 @@
+/// Which period of length `length` the time `time` ≥ 0 lies in. A time within 10⁻⁹ (relative)
+/// below a boundary counts as the boundary: steps land on boundaries with a rounding error, and
+/// the same boundary must not be asked for twice. Clamped so that no deck (a tiny period, a long
+/// run) can overflow the integer.
+public func periodIndex(of time: Double, length: Double) -> Int {
+    let ratio = Swift.max(0, time) / length, nearest = ratio.rounded()
+    let whole = abs(ratio - nearest) <= 1e-9 * Swift.max(1, nearest) ? nearest : ratio.rounded(.down)
+    return whole.isFinite ? Int(Swift.min(whole, Double(Int32.max))) : Int(Int32.max)
+}
+
 /// The critical-current step ramp of MODEL.md §8: current steps J₀, J₀ + ΔJ, … up to J_max, each
 /// a stripping and a plating half-cycle of given durations, in a configurable order.
 public struct CurrentRamp: Sendable, Equatable {
@@ -49,18 +59,12 @@ public struct CurrentRamp: Sendable, Equatable {
         }
     }
 
-    /// The half-cycle that `time` lies in. A time within 10⁻⁹ (relative) below a boundary
-    /// counts as the boundary: steps land on boundaries with a rounding error, and the same
-    /// boundary must not be asked for twice.
+    /// The half-cycle that `time` lies in (boundaries as `periodIndex`).
     public func stage(at time: Double) -> Stage {
-        func index(_ t: Double, _ length: Double) -> (count: Int, rest: Double) {
-            let ratio = t / length, nearest = ratio.rounded()
-            let whole = abs(ratio - nearest) <= 1e-9 * Swift.max(1, nearest) ? nearest : ratio.rounded(.down)
-            return (Int(Swift.max(0, Swift.min(whole, Double(Int32.max)))), t - whole * length)
-        }
-        let (step, rest) = index(Swift.max(0, time), period)
+        let step = periodIndex(of: time, length: period)
         let first = stripsFirst ? stripTime : plateTime
         let base = Double(step) * period
+        let rest = Swift.max(0, time) - base
         let inFirst = rest < first * (1 - 1e-9)
         let stripping = inFirst == stripsFirst
         return inFirst ? Stage(step: step, stripping: stripping, start: base, end: base + first)

@@ -31,6 +31,8 @@ public final class CoupledPotentialSolve {
     public var maximumIterations: Int
     /// Largest change of a potential in one Newton step, V: keeps the exponentials in range.
     let maximumStep = 0.1
+    /// The joint linear solves stop once an update moves no cell by a tenth of the tolerance.
+    private var linear: EllipticTolerance { EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500) }
     /// Galvanostatic: φ_e at the counter electrode, which equals φ there (an ideal reversible
     /// electrode); carried between steps as the warm start.
     public var counterElectrodePotential = 0.0
@@ -287,7 +289,6 @@ public final class CoupledPotentialSolve {
     /// Newton with exact line search on the energy at fixed walls, until no cell changes by
     /// more than the tolerance. Collective.
     private func minimiseEnergy(ionicWalls: BoundaryConditions, electronicWalls: BoundaryConditions, report: inout Report) throws {
-        let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
         for iteration in 1...maximumIterations {
             updateKinetics()
             linearisedSource()
@@ -333,7 +334,6 @@ public final class CoupledPotentialSolve {
             // Warm-started only within one solve: a restart must reproduce the same iterates.
             ionicSensitivity.fill(0)
             electronicSensitivity.fill(0)
-            let linear = EllipticTolerance(relativeResidual: 1e-14, absoluteIncrement: 0.1 * tolerance, maximumIterations: 500)
             for iteration in 1...maximumIterations {
                 electronicWalls.upper[0] = .dirichlet(counterElectrodePotential)
                 try minimiseEnergy(ionicWalls: ionicWalls, electronicWalls: electronicWalls, report: &report)

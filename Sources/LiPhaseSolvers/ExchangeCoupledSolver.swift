@@ -77,11 +77,11 @@ public final class ExchangeCoupledSolver {
         try first.setOperator(conductivity: firstConductivity, reaction: scratch1, boundaries: firstWalls)
     }
 
-    /// b = s·V·scale plus the wall terms of each block (see `EllipticSolver.assembleRightHandSide`).
+    /// b = s·V (times `secondScale` for the second block) plus the wall terms of each block (see `EllipticSolver.assembleRightHandSide`).
     /// `firstWalls` and `secondWalls` replace the values (not the kinds) of the wall conditions.
-    public func assembleRightHandSide(firstSource: Field?, firstScale: Double = 1, firstWalls: BoundaryConditions? = nil, into b1: Field,
+    public func assembleRightHandSide(firstSource: Field?, firstWalls: BoundaryConditions? = nil, into b1: Field,
                                       secondSource: Field?, secondScale: Double = 1, secondWalls: BoundaryConditions? = nil, into b2: Field) {
-        first.assembleRightHandSide(source: firstSource, scale: firstScale, walls: firstWalls, into: b1)
+        first.assembleRightHandSide(source: firstSource, walls: firstWalls, into: b1)
         second.assembleRightHandSide(source: secondSource, scale: secondScale, walls: secondWalls, into: b2)
     }
 

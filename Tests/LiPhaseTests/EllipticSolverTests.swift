@@ -207,4 +207,41 @@ extension EllipticSolverTests {
         // And the solution is the exact linear profile u = x between the walls.
         XCTAssertEqual(clean[31, 3, 0], grid.geometry.centre(0, 31), accuracy: 1e-12)
     }
+
+    /// Two conductors joined by a uniform exchange k (a transmission line), the structure of the
+    /// coupled potentials: −σ₁u₁″ + k(u₁ − u₂) = 0, −σ₂u₂″ + k(u₂ − u₁) = 0, u₁(0) = 1, u₂(0) = 0,
+    /// no flux at x = L. Then σ₁u₁ + σ₂u₂ = σ₁ and u₁ − u₂ = cosh(λ(L − x))/cosh(λL) with
+    /// λ² = k(1/σ₁ + 1/σ₂). With σ₂/σ₁ = 10⁻⁴ and λL = 5 the exchange outweighs the second
+    /// conductor's cell conductance 10⁴-fold at n = 64 (where solving the blocks in turn stalls);
+    /// the joint solve must stay cheap and converge at second order.
+    func testExchangeCoupledPairMatchesTheTransmissionLine() throws {
+        let length = 1e-4, sigma1 = 1.0, sigma2 = 1e-4, decay = 5 / length
+        let k = decay * decay / (1 / sigma1 + 1 / sigma2)
+        let difference = { (x: Double) in cosh(decay * (length - x)) / cosh(decay * length) }
+        var first = BoundaryConditions.allPeriodic(), second = BoundaryConditions.allPeriodic()
+        first.lower[0] = .dirichlet(1); first.upper[0] = .neumann(0)
+        second.lower[0] = .dirichlet(0); second.upper[0] = .neumann(0)
+        var errors: [Double] = []
+        for n in [64, 128, 256] {
+            let grid = try makeGrid(Index3(n, 2, 1), size: [length, 2 * length / Double(n), 1], conditions: first)
+            let solver = try ExchangeCoupledSolver(grid: grid)
+            let s1 = grid.makeField("s1", units: "", value: sigma1), s2 = grid.makeField("s2", units: "", value: sigma2)
+            let exchange = grid.makeField("k", units: "", value: k)
+            let u1 = grid.makeField("u1", units: ""), u2 = grid.makeField("u2", units: "")
+            let b1 = grid.makeField("b1", units: ""), b2 = grid.makeField("b2", units: "")
+            try solver.setOperator(firstConductivity: s1, firstWalls: first, secondConductivity: s2, secondWalls: second, exchange: exchange)
+            solver.assembleRightHandSide(firstSource: nil, into: b1, secondSource: nil, into: b2)
+            let report = try solver.solve(u1, u2, rightHandSide: b1, b2, tolerance: EllipticTolerance(relativeResidual: 1e-13, maximumIterations: 200))
+            XCTAssertLessThanOrEqual(report.iterations, 30, "n = \(n)")
+            let total = sigma1 + sigma2
+            let e1 = maxError(u1, grid: grid) { x, _, _ in (sigma1 + sigma2 * difference(x)) / total }
+            let e2 = maxError(u2, grid: grid) { x, _, _ in (sigma1 - sigma1 * difference(x)) / total }
+            errors.append(max(e1, e2))
+            print("exchange-coupled pair n = \(n): \(report.iterations) CG iterations, max error \(max(e1, e2))")
+        }
+        XCTAssertLessThan(errors[2], 1e-4, "(λh)²/8 ≈ 5e-5 at n = 256; errors \(errors)")
+        for (coarse, fine) in zip(errors, errors.dropFirst()) {
+            XCTAssertEqual(coarse / fine, 4, accuracy: 0.6, "second order; errors \(errors)")
+        }
+    }
 }
