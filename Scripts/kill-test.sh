@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kill -9 at several moments of a run that checkpoints every step (so most kills land inside a
 # checkpoint write): the newest complete checkpoint must load and the run must finish from it.
-# Also: a truncated checkpoint must be refused with a clear message (exit code 2).
+# Also: a truncated checkpoint must be refused with a clear message (exit code 2); SIGTERM, SIGUSR1
+# and --walltime stop a run with a checkpoint and exit code 5, and the run finishes from it; a
+# sweep stopped by a signal exits 5 and its rerun finishes.
 # Needs the release build (Scripts/setup.sh). Prints "kill-test: N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +12,14 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 passed=0; failed=0
 fail() { echo "kill-test FAIL: $*"; failed=$((failed + 1)); }
+# Waits (up to 60 s) until the sweep with process id $1 has finished its first case.
+wait_for_first_result() {
+    for _ in $(seq 1 600); do
+        ls "$WORK/study/out/cases"/*/result.json > /dev/null 2>&1 && return
+        kill -0 "$1" 2>/dev/null || return
+        sleep 0.1
+    done
+}
 
 cat > "$WORK/deck.yaml" <<DECK
 model: pfhub_7a
@@ -62,6 +72,42 @@ if [ "$code" -eq 2 ] && grep -q "cannot restart from $WORK/truncated.h5" "$WORK/
 else
     fail "truncated checkpoint: exit $code, $(tail -n 1 "$WORK/truncated.log")"
 fi
+# Scheduler stops: the signal (or the wall-time limit) lands mid-run; the run must checkpoint at
+# the next step boundary, exit with code 5, and finish from that checkpoint. The deck takes
+# several seconds and checkpoints only at the end, so the checkpoint found is the stop's.
+cat > "$WORK/long.yaml" <<DECK
+model: pfhub_7a
+grid:
+  cells: [768, 384]
+time:
+  end: 8
+output:
+  directory: $WORK/long
+  every_time: 8
+  progress_interval: 1000
+DECK
+for how in TERM USR1 walltime; do
+    rm -rf "$WORK/long"
+    if [ "$how" = walltime ]; then
+        "$BIN" run "$WORK/long.yaml" --walltime 00:00:01 > "$WORK/stop.log" 2>&1
+        code=$?
+    else
+        "$BIN" run "$WORK/long.yaml" > "$WORK/stop.log" 2>&1 &
+        pid=$!
+        sleep 1
+        kill -s "$how" "$pid"
+        wait "$pid"
+        code=$?
+    fi
+    if [ "$code" -ne 5 ] || ! grep -q "^stopped by " "$WORK/stop.log"; then
+        fail "$how: exit $code (documented: 5), $(tail -n 2 "$WORK/stop.log")"
+    elif "$BIN" run "$WORK/long.yaml" --restart latest > "$WORK/resume.log" 2>&1 && grep -q "^finished: " "$WORK/resume.log"; then
+        passed=$((passed + 1))
+    else
+        fail "$how: the run did not finish from its stop checkpoint: $(tail -n 2 "$WORK/resume.log")"
+    fi
+done
+
 # A sweep killed with kill -9 after its first case finished: the rerun must skip every case that
 # has a result and finish the rest (4 cases of a tiny CCD ramp on 2 ranks, one per group).
 mkdir -p "$WORK/study"
@@ -82,11 +128,7 @@ vary:
 STUDY
 mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep1.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
-    ls "$WORK/study/out/cases"/*/result.json > /dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
+wait_for_first_result "$pid"
 kill -9 "$pid" 2>/dev/null; pkill -9 -f "liphase sweep $WORK" 2>/dev/null
 wait "$pid" 2>/dev/null
 done_before=$(ls "$WORK/study/out/cases"/*/result.json 2>/dev/null | wc -l)
@@ -99,6 +141,24 @@ elif mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep2.log" 2>&
     passed=$((passed + 1))
 else
     fail "sweep rerun after kill (with $done_before results) did not skip them and finish: $(tail -n 3 "$WORK/sweep2.log")"
+fi
+
+# A sweep stopped by SIGUSR1 (mpirun forwards it to every rank) exits 5 with a summary; the rerun
+# skips the finished cases and completes the study.
+rm -rf "$WORK/study/out"
+mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep3.log" 2>&1 &
+pid=$!
+wait_for_first_result "$pid"
+kill -s USR1 "$pid" 2>/dev/null
+wait "$pid"
+code=$?
+if [ "$code" -ne 5 ] || ! grep -q "stopped early: rerun the same command to finish" "$WORK/sweep3.log"; then
+    fail "sweep SIGUSR1: exit $code (documented: 5), $(tail -n 3 "$WORK/sweep3.log")"
+elif mpirun -np 2 "$BIN" sweep "$WORK/study/study.yaml" > "$WORK/sweep4.log" 2>&1 \
+     && [ "$(grep -c ',completed,' "$WORK/study/out/summary.csv")" -eq 6 ]; then
+    passed=$((passed + 1))
+else
+    fail "sweep rerun after SIGUSR1 did not finish: $(tail -n 3 "$WORK/sweep4.log")"
 fi
 
 echo "kill-test: $passed passed, $failed failed"

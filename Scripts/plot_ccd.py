@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Voltage and contact-fraction traces of one `liphase ccd` run.
 
-    .venv/bin/python Scripts/plot_ccd.py runs/ccd/base          # writes ccd_trace.png and .pdf there
+    python3 Scripts/plot_ccd.py runs/ccd/base          # writes ccd_trace.png and .pdf there
 
-Reads ccd_trace.csv and ccd.json from the run's output directory (Scripts/venv.sh makes the venv).
+Reads ccd_trace.csv and ccd.json from the run's output directory (the script makes and uses the project venv).
 """
 import argparse
 import csv
@@ -11,7 +11,9 @@ import json
 import os
 import sys
 
-import matplotlib
+import project_venv  # noqa: E402
+project_venv.ensure()
+import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 

@@ -53,8 +53,7 @@ public enum Checkpoint {
         try file.writeReplicated("/output_history/steps", values: progress.outputHistory.map { Int64($0.step) })
         try file.writeReplicated("/output_history/times", values: progress.outputHistory.map(\.time))
         try file.close()
-        if grid.communicator.isRoot { try AtomicFile.commit(temporary, to: path) }
-        grid.communicator.barrier()
+        try grid.communicator.onRoot { try AtomicFile.commit(temporary, to: path) }
     }
 
     /// Loads a checkpoint into `model`'s fields (on any rank count) and returns the progress.
@@ -79,6 +78,12 @@ public enum Checkpoint {
             let values = try file.readBlock("/fields/\(field.name)", global: grid.geometry.cells,
                                             dimensions: grid.geometry.dimensions, box: grid.localBox)
             field.setInterior(values)
+        }
+        // An emergency checkpoint holds the failed state, and bit rot can put a NaN anywhere; no
+        // run continues from either (one reduction, so every rank refuses together).
+        let nonFinite = grid.communicator.sum(model.stateFields.map { Int64($0.firstNonFinite() == nil ? 0 : 1) })
+        if let bad = nonFinite.firstIndex(where: { $0 > 0 }) {
+            throw HDF5Error("\(path): field '\(model.stateFields[bad].name)' holds non-finite values in \(nonFinite[bad]) rank block(s); a corrupted file, or the emergency checkpoint of a failed run (restart from the checkpoint before it)")
         }
         let steps = try file.readReplicatedIntegers("/output_history/steps")
         let times = try file.readReplicatedDoubles("/output_history/times")

@@ -283,7 +283,7 @@ public final class ElectrodepositionModel: SimulationModel {
             let base = layout.offset(0, j, k)
             var sum: Int64 = 0
             for i in 0..<n.x where region.map({ connected[Int($0[base &+ i])] }) ?? true {
-                sum &+= Int64((area[base &+ i] * dx * scale).rounded())
+                sum &+= saturatingInt64(area[base &+ i] * dx * scale)
             }
             totals[j + n.y * k] = sum
         } }
@@ -361,18 +361,25 @@ public final class ElectrodepositionModel: SimulationModel {
 
     /// Stops the run at the first non-finite value, naming the field, the global cell and its
     /// position, with the likely cause.
+    static let fractionMargin = 1e-9
+
     private func checkFinite(time: Double) throws {
-        let checks: [(Field, String)] = [
-            (state.lithium, "reduce solver.max_fraction_change or time.max_dt"),
-            (state.void, "reduce solver.max_fraction_change or time.max_dt"),
-            (state.ionicPotential, "the potential solve diverged: check the conductivities, or lower the current or voltage"),
-            (state.electronicPotential, "the potential solve diverged: check the conductivities, or lower the current or voltage"),
-            (state.concentration, "Li⁺ transport failed: reduce time.max_dt"),
+        // Volume fractions leave [0, 1] only by a blow-up: routing and relaxation keep them inside
+        // to rounding, so the margin is a few ulps of 1, not a physical tolerance.
+        let fraction = -Self.fractionMargin...(1 + Self.fractionMargin), anything = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+        let interfaceAdvice = "reduce solver.max_fraction_change or time.max_dt; if it persists the interface is too thin for Δx (raise phase_field.interface_cells)"
+        let checks: [(Field, ClosedRange<Double>, String, String)] = [
+            (state.lithium, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
+            (state.void, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
+            (state.reservoir, -1e-12...Double.greatestFiniteMagnitude, " (the reservoir thickness must be ≥ 0)", "reduce time.max_dt"),
+            (state.ionicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
+            (state.electronicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
+            (state.concentration, anything, "", "Li⁺ transport failed: reduce time.max_dt"),
         ]
         // One reduction per step: which fields have a problem on any rank.
-        let found = checks.map { $0.0.firstNonFinite() }
+        let found = checks.map { $0.0.firstOutside($0.1) }
         let counts = grid.communicator.sum(found.map { Int64($0 == nil ? 0 : 1) })
-        for (index, (field, advice)) in checks.enumerated() where counts[index] > 0 {
+        for (index, (field, _, expected, advice)) in checks.enumerated() where counts[index] > 0 {
             let local = found[index]
             let rankWithProblem = grid.communicator.min(local == nil ? Int.max : grid.communicator.rank)
             // The rank that found it describes it; the others learn the words by broadcast.
@@ -381,7 +388,7 @@ public final class ElectrodepositionModel: SimulationModel {
                 let box = grid.localBox, g = grid.geometry
                 let global = Index3(box.lower.x + cell.x, box.lower.y + cell.y, box.lower.z + cell.z)
                 let position = (0..<g.dimensions).map { String(format: "%.3g", g.centre($0, global[$0]) * 1e6) }.joined(separator: ", ")
-                message = "\(field.name) is \(field[cell.x, cell.y, cell.z]) at global cell \(global) (x, y\(g.dimensions == 3 ? ", z" : "") = \(position) µm) after step \(step), t = \(time) s; likely cause: \(advice)"
+                message = "\(field.name) is \(field[cell.x, cell.y, cell.z])\(expected) at global cell \(global) (x, y\(g.dimensions == 3 ? ", z" : "") = \(position) µm) after step \(step), t = \(time) s; likely cause: \(advice)"
             }
             throw NumericalFailure(grid.communicator.broadcast(message, from: rankWithProblem))
         }
@@ -419,9 +426,14 @@ public final class ElectrodepositionModel: SimulationModel {
             var ids: [Double]
             switch micro.kind {
             case .imported:
-                let file = try HDF5File.open(path: micro.file ?? "", communicator: grid.communicator)
-                ids = try file.readGrainIds(micro.dataset, global: g.cells, dimensions: g.dimensions, box: box)
-                try file.close()
+                // A bad microstructure file is bad input (exit code 2), not an output failure.
+                do {
+                    let file = try HDF5File.open(path: micro.file ?? "", communicator: grid.communicator)
+                    defer { try? file.close() }
+                    ids = try file.readGrainIds(micro.dataset, global: g.cells, dimensions: g.dimensions, box: box)
+                } catch let error as HDF5Error {
+                    throw PreflightError(message: "microstructure.file: \(error)")
+                }
             default:
                 let domain = (0..<g.dimensions).map { Double(g.cells[$0]) * g.spacing[$0] }
                 let grains = VoronoiGrains(dimensions: g.dimensions, domain: domain, grainSize: micro.grainSize, sizeSpread: micro.sizeSpread, seed: micro.seed)

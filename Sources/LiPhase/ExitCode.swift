@@ -30,7 +30,7 @@ extension LiPhaseExitCode {
     /// The documented code for an error that ended a run.
     public init(for error: Error) {
         switch error {
-        case is NumericalFailure, is EllipticSolverError, is PotentialSolveFailure: self = .numericalFailure
+        case is NumericalFailure, is EllipticSolverError, is PotentialSolveFailure, is TransportStepTooLong: self = .numericalFailure
         case is DeckErrors, is DecompositionError, is PreflightError, is RestartError: self = .invalidInput
         case is HDF5Error: self = .ioFailure
         case is CriticalCurrentInterrupted: self = .stoppedEarly

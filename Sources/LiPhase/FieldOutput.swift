@@ -36,13 +36,12 @@ final class FieldOutput {
         try file.setAttribute("step", .integer(step))
         try file.setAttribute("liphase_version", .text(LiPhaseVersion.string))
         try file.close()
-        if grid.communicator.isRoot {
+        try grid.communicator.onRoot {
             try AtomicFile.commit(temporary, to: path)
             index.entries.removeAll { $0.step >= step }
             index.entries.append(.init(step: step, time: time, file: name))
             try AtomicFile.write(index.document(), to: indexPath)
         }
-        grid.communicator.barrier()
     }
 }
 

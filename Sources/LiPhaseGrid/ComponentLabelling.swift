@@ -110,7 +110,7 @@ public enum ComponentLabelling {
             let label = rootLabel[find(a)], gx = box.lower.x + i
             var c = byLabel[label] ?? .init(label: label, cells: 0, fixedVolume: 0, lowestX: Int.max, highestX: Int.min, counterCell: Int.max)
             c.cells += 1
-            c.fixedVolume += Int((Swift.min(1, xi[layout.offset(i, j, k)]) * LithiumComponents.volumeScale).rounded())
+            c.fixedVolume += Int(saturatingInt64(Swift.min(1, xi[layout.offset(i, j, k)]) * LithiumComponents.volumeScale))
             c.lowestX = Swift.min(c.lowestX, gx)
             c.highestX = Swift.max(c.highestX, gx)
             if gx == cells.x - 1 { c.counterCell = Swift.min(c.counterCell, global(i, j, k)) }

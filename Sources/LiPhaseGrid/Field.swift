@@ -59,10 +59,15 @@ public final class Field {
 extension Field {
     /// Local index of the first NaN or infinite interior value, if any.
     public func firstNonFinite() -> Index3? {
+        firstOutside(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+    }
+
+    /// The first interior cell whose value is not in `range` (NaN is in no range).
+    public func firstOutside(_ range: ClosedRange<Double>) -> Index3? {
         let n = layout.interior
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
-            for i in 0..<n.x where !pointer[base + i].isFinite { return Index3(i, j, k) }
+            for i in 0..<n.x where !range.contains(pointer[base + i]) { return Index3(i, j, k) }
         } }
         return nil
     }

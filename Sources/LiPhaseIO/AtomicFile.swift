@@ -1,4 +1,5 @@
 import Foundation
+import LiPhaseParallel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,5 +36,18 @@ public enum AtomicFile {
             throw HDF5Error("cannot write \(temporary): \(error.localizedDescription)")
         }
         try commit(temporary, to: path)
+    }
+}
+
+extension Communicator {
+    /// Runs `body` (a commit, an index update) on the root only, then throws the root's error on
+    /// every rank: a rank that carried on would wait forever in the next collective call.
+    public func onRoot(_ body: () throws -> Void) throws {
+        var message = ""
+        if isRoot {
+            do { try body() } catch { message = "\(error)".isEmpty ? "\(type(of: error))" : "\(error)" }
+        }
+        message = broadcast(message)
+        if !message.isEmpty { throw HDF5Error(message) }
     }
 }

@@ -145,6 +145,11 @@ public struct ElectrodepositionSettings: Sendable {
             if microstructure.poreFraction > 0, microstructure.poreSize < spacing, !deck.failed("microstructure.pore_size") {
                 issues.append(deck.issue("microstructure.pore_size", String(format: "%g µm is below one cell (%g µm); allowed ≥ %g µm at this grid", microstructure.poreSize * 1e6, spacing * 1e6, spacing * 1e6)))
             }
+            // The patches tile the lateral plane; below one cell their count overflows.
+            let lateralSpacing = cells.count > 1 && size.count > 1 ? size[1] / Double(max(1, cells[1])) : spacing
+            if contact.patchSize < lateralSpacing, !deck.failed("contact.patch_size") {
+                issues.append(deck.issue("contact.patch_size", String(format: "%g µm is below one cell (%g µm); allowed ≥ %g µm at this grid", contact.patchSize * 1e6, lateralSpacing * 1e6, lateralSpacing * 1e6)))
+            }
         }
         // The film follows the diffuse interface (docs/interlayers.md) and must fit in the electrolyte.
         if !binaryElectrolyte, deck.isSet("grid.size"), let cells = deck.integers("grid.cells"), !cells.isEmpty, !deck.failed("grid.size", "grid.cells", "grid", "cell.anode_thickness"), anodeThickness < length {

@@ -138,8 +138,14 @@ public struct StudyFile: Sendable {
                 let where_ = "vary.\(keyText)"
                 switch value {
                 case let .sequence(items):
-                    let values = items.compactMap { $0.scalar?.string }
-                    if values.count != items.count || values.isEmpty { issue(where_, value, "must list single values (e.g. [0 MPa, 1 MPa]); nested lists are not allowed") }
+                    // A value is a scalar or, for list keys such as grid.cells, a flat list of scalars.
+                    let values = items.compactMap { item -> String? in
+                        if let text = item.scalar?.string { return text }
+                        guard case let .sequence(inner) = item, !inner.isEmpty else { return nil }
+                        let parts = inner.compactMap { $0.scalar?.string }
+                        return parts.count == inner.count ? "[" + parts.joined(separator: ", ") + "]" : nil
+                    }
+                    if values.count != items.count || values.isEmpty { issue(where_, value, "must list values: single values (e.g. [0 MPa, 1 MPa]) or flat lists (e.g. [[96, 48], [192, 96]]); deeper nesting and mappings are not allowed") }
                     else { variations.append(Variation(path: keyText, values: values)) }
                 case let .scalar(text):
                     if text.string == "all" && keyText == "interlayer.name" {
@@ -242,8 +248,16 @@ public struct StudyFile: Sendable {
         var mapping: Node.Mapping
         if case let .mapping(existing) = node { mapping = existing } else { mapping = Node.Mapping([]) }
         let child = mapping[key] ?? Node.mapping(Node.Mapping([]))
-        mapping[key] = path.count == 1 ? Node(value) : setting(child, path: Array(path.dropFirst()), value: value)
+        mapping[key] = path.count == 1 ? Self.valueNode(value) : setting(child, path: Array(path.dropFirst()), value: value)
         return .mapping(mapping)
+    }
+
+    /// A list value ("[96, 48]", made by the parser from a flat list) goes back in as a list, so
+    /// the deck reader sees the same structure a hand-written deck has.
+    static func valueNode(_ value: String) -> Node {
+        guard value.hasPrefix("["), value.hasSuffix("]") else { return Node(value) }
+        let parts = value.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return .sequence(Node.Sequence(parts.map { Node($0) }, Tag(.seq), .flow))
     }
 
     static func removing(_ node: Node, path: [String]) -> Node {

@@ -136,9 +136,9 @@ public struct LithiumRouting {
                     }
                 }
                 let column = j + n.y * k
-                plated[column] &+= Int64((toReservoir * Self.fixedPointScale).rounded())
-                demand[column] &+= Int64((needed * Self.fixedPointScale).rounded())
-                closing[column] &+= Int64((closure * Self.fixedPointScale).rounded())
+                plated[column] &+= saturatingInt64(toReservoir * Self.fixedPointScale)
+                demand[column] &+= saturatingInt64(needed * Self.fixedPointScale)
+                closing[column] &+= saturatingInt64(closure * Self.fixedPointScale)
             } }
         }
         let totals = try reduce(plated + demand + closing)

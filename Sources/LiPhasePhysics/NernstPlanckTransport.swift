@@ -12,6 +12,8 @@ import LiPhaseGrid
 /// With no net flux, c̃_{i+1}/c̃_i = B(Δψ)/B(−Δψ) = e^(−Δψ): the Nernst distribution is the exact
 /// discrete equilibrium. Explicit sub-steps respect the limit h²/(2·d·D·max(1, |Δψ|)).
 public struct NernstPlanckTransport {
+    /// A Δt that needs more explicit sub-steps than this is a wrong Δt, not a slow one.
+    public static let maximumSubsteps = 100_000
     public var inverseThermalVoltage: Double      // f = F/(RT)
     /// Safety fraction of the explicit limit.
     public var safety = 0.45
@@ -53,7 +55,9 @@ public struct NernstPlanckTransport {
         } }
         largest = grid.communicator.max(largest)
         let limit = largest > 0 ? safety / (Double(dims) * largest) : dt
-        let substeps = max(1, Int((dt / limit).rounded(.up)))
+        let needed = (dt / limit).rounded(.up)
+        guard needed <= Double(Self.maximumSubsteps) else { throw TransportStepTooLong(substeps: needed, dt: dt) }
+        let substeps = max(1, Int(needed))
         let tau = dt / Double(substeps)
         let cp = c.pointer, out = flux.pointer
         /// Scharfetter–Gummel flux from `cell` to `neighbour` (per unit face area and spacing).
@@ -83,5 +87,15 @@ public struct NernstPlanckTransport {
             } }
         }
         return substeps
+    }
+}
+
+/// One transport step would need more explicit sub-steps than a run can afford (or the limit is
+/// not finite): the drift or the diffusivity is extreme for Δt.
+public struct TransportStepTooLong: Error, CustomStringConvertible {
+    public let substeps: Double
+    public let dt: Double
+    public var description: String {
+        "Li⁺ transport would need \(substeps) explicit sub-steps for Δt = \(dt) s (at most \(NernstPlanckTransport.maximumSubsteps)); reduce time.max_dt or check electrolyte.diffusivity and the potentials"
     }
 }

@@ -110,6 +110,15 @@ final class CriticalCurrentTests: XCTestCase {
         """, name: "study-zip")
         let pairs = try StudyFile.load(path: zipped, interlayerNames: [])
         XCTAssertEqual(pairs.cases.map { $0.values.map(\.value) }, [["25", "1e-08 S/cm"], ["60", "0.0001 S/cm"]])
+
+        // A list key (the resolution study's grid.cells) varies as whole lists.
+        let refined = try StudyFile.load(path: try writeStudy("study: dx\nbase: base.yaml\nvary: {grid.cells: [[32, 16], [64, 32]]}\n", name: "study-list"), interlayerNames: [])
+        XCTAssertEqual(refined.cases.map { $0.values.map(\.value) }, [["[32, 16]"], ["[64, 32]"]])
+        let fine = try RunConfiguration(deck: try DeckParser.parse(text: try refined.deckText(for: refined.cases[1], outputDirectory: "out/fine"), fileName: "fine"))
+        XCTAssertEqual([fine.cells.x, fine.cells.y], [64, 32])
+        XCTAssertEqual(fine.spacing[0], 0.25e-6, accuracy: 1e-18)
+        let tooDeep = try problems("study: deep\nbase: base.yaml\nvary: {grid.cells: [[[32, 16]]]}\n", name: "study-deep")
+        XCTAssertTrue(tooDeep.contains { $0.path == "vary.grid.cells" && $0.message.contains("deeper nesting") }, "\(tooDeep)")
     }
 
     func testStudyParserNamesEveryProblem() throws {

@@ -305,17 +305,22 @@ extension ElectrodepositionTests {
 }
 
 extension ElectrodepositionTests {
-    /// Blow-up detection names the field, the global cell, its position and the step.
-    func testNonFiniteValueStopsTheRunWithItsLocation() throws {
-        let directory = scratchDirectory("ed-nan")
-        let deck = Self.planar + "\ntime:\n  end: 60\noutput:\n  directory: \(directory)\n"
-        let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "nan.yaml")), world: testWorld)
-        let m = try model(simulation)
-        let dt = try m.stableTimeStep(time: 0)
-        m.state.void[70, 2, 0] = .nan
-        XCTAssertThrowsError(try m.advance(time: 0, dt: dt)) { error in
-            XCTAssertTrue(error is NumericalFailure)
-            XCTAssertEqual("\(error)", "void is nan at global cell (70, 2, 0) (x, y = 35.2, 1.25 µm) after step 1, t = \(dt) s; likely cause: reduce solver.max_fraction_change or time.max_dt")
+    /// Blow-up detection names the field, the global cell, its position and the step, for a NaN
+    /// and for a finite but impossible volume fraction (void −0.5 in the electrolyte, where
+    /// nothing moves it during the step).
+    func testBlowUpStopsTheRunWithItsLocation() throws {
+        let advice = "reduce solver.max_fraction_change or time.max_dt; if it persists the interface is too thin for Δx (raise phase_field.interface_cells)"
+        for (bad, shown) in [(Double.nan, "nan"), (-0.5, "-0.5")] {
+            let directory = scratchDirectory("ed-blowup-\(shown)")
+            let deck = Self.planar + "\ntime:\n  end: 60\noutput:\n  directory: \(directory)\n"
+            let simulation = try Simulation(configuration: RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "blowup.yaml")), world: testWorld)
+            let m = try model(simulation)
+            let dt = try m.stableTimeStep(time: 0)
+            m.state.void[70, 2, 0] = bad
+            XCTAssertThrowsError(try m.advance(time: 0, dt: dt)) { error in
+                XCTAssertTrue(error is NumericalFailure)
+                XCTAssertEqual("\(error)", "void is \(shown) (a volume fraction must be in [0, 1]) at global cell (70, 2, 0) (x, y = 35.2, 1.25 µm) after step 1, t = \(dt) s; likely cause: \(advice)")
+            }
         }
     }
 }

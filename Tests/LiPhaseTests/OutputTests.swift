@@ -157,7 +157,22 @@ final class RunOutputTests: XCTestCase {
         XCTAssertEqual(try newest.readReplicatedText("/deck"), config.deck.text)
         XCTAssertEqual(try newest.attributeInteger("step"), simulation.progress.step)
         XCTAssertEqual(try newest.attributeText("liphase_version"), LiPhaseVersion.string)
+        XCTAssertEqual(try newest.attributeInteger("ranks"), testWorld.size)
+        XCTAssertEqual(try newest.attributeIntegers("process_grid"), [1, 1, 1])
+        XCTAssertEqual(try newest.attributeText("format"), "liphase-checkpoint-1")
         try newest.close()
+    }
+
+    /// checkpoint.every_wall_time alone takes checkpoints (here: a cadence shorter than any step,
+    /// so one after every step), and keep still rotates them.
+    func testWallTimeCadenceTakesCheckpoints() throws {
+        let directory = scratchDirectory("rotate-wall")
+        let config = try configuration(directory, extra: "checkpoint:\n  every_wall_time: 1e-6 s\n  keep: 3")
+        let simulation = try Simulation(configuration: config, world: testWorld)
+        _ = try simulation.run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: simulation.checkpointDirectory).sorted()
+        XCTAssertEqual(simulation.progress.step, 8)
+        XCTAssertEqual(names, ["checkpoint_00000006.h5", "checkpoint_00000007.h5", "checkpoint_00000008.h5"])
     }
 
     /// A model scalar that no run writes (NaN, here in the Li inventory) is refused with its
@@ -180,6 +195,23 @@ final class RunOutputTests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: corrupted))
         XCTAssertThrowsError(try Simulation(configuration: configuration, world: testWorld, restartPath: corrupted)) {
             XCTAssertTrue("\($0)".contains("model scalar 'initial_inventory' is nan (corrupted file?)"), "\($0)")
+        }
+    }
+
+    /// A checkpoint whose fields hold a NaN (an emergency checkpoint, or a flipped bit) is refused
+    /// with the field's name: continuing would trap where the model turns values into integers.
+    func testRestartRefusesANonFiniteField() throws {
+        let directory = scratchDirectory("bad-field")
+        let deck = "model: electrodeposition\ngrid: {cells: [24, 4], size: [12 um, 2 um]}\ntime: {end: 10 s, max_steps: 2}\noutput: {directory: \(directory)}\n"
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "field.yaml"))
+        let simulation = try Simulation(configuration: configuration, world: testWorld)
+        _ = try simulation.run()
+        let model = try XCTUnwrap(simulation.model as? ElectrodepositionModel)
+        model.state.void[5, 1, 0] = .nan
+        let path = directory + "/nan-field.h5"
+        try Checkpoint.write(path: path, model: model, progress: simulation.progress, configuration: configuration)
+        XCTAssertThrowsError(try Simulation(configuration: configuration, world: testWorld, restartPath: path)) {
+            XCTAssertTrue("\($0)".contains("field 'void' holds non-finite values"), "\($0)")
         }
     }
 

@@ -247,6 +247,17 @@ extension PolycrystalTests {
         XCTAssertThrowsError(try model(deck("missing"), name: "import-missing")) { error in
             XCTAssertTrue("\(error)".contains("has no dataset 'missing'"), "\(error)")
         }
+        // Truncated and non-HDF5 files: bad input (exit code 2) naming the key, never a trap.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: directory + "/truncated.h5"))
+        try "FeatureIds\n1 2 3\n".write(toFile: directory + "/text.h5", atomically: true, encoding: .utf8)
+        for broken in ["truncated.h5", "text.h5"] {
+            XCTAssertThrowsError(try model(deck("floats").replacingOccurrences(of: path, with: directory + "/" + broken), name: "import-" + broken)) { error in
+                XCTAssertTrue(error is PreflightError, "\(type(of: error)): \(error)")
+                XCTAssertEqual(LiPhaseExitCode(for: error), .invalidInput)
+                XCTAssertTrue("\(error)".hasPrefix("microstructure.file: ") && "\(error)".contains(broken), "\(error)")
+            }
+        }
         XCTAssertThrowsError(try model(deck("floats").replacingOccurrences(of: "kind: import", with: "kind: voronoi"), name: "import-kind")) { error in
             XCTAssertTrue("\(error)".contains("microstructure.file") && "\(error)".contains("only read when"), "\(error)")
         }
@@ -257,11 +268,12 @@ extension PolycrystalTests {
     /// Unresolvable (and, at absurd sizes, uncountable) grains and pores are deck errors with the
     /// key, the value, the unit and the allowed range, not a trap.
     func testGrainsAndPoresBelowTheCellSizeAreDeckErrors() {
-        let deck = "model: electrodeposition\ngrid:\n  cells: [64, 16]\n  size: [32 um, 8 um]\nmicrostructure:\n  kind: voronoi\n  grain_size: 1e-12\n  pore_fraction: 0.1\n  pore_size: 0.1\ntime:\n  end: 1\n"
+        let deck = "model: electrodeposition\ngrid:\n  cells: [64, 16]\n  size: [32 um, 8 um]\nmicrostructure:\n  kind: voronoi\n  grain_size: 1e-12\n  pore_fraction: 0.1\n  pore_size: 0.1\ncontact:\n  patch_size: 1e-300\ntime:\n  end: 1\n"
         XCTAssertThrowsError(try RunConfiguration(deck: DeckParser.parse(text: deck, fileName: "tiny.yaml"))) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("microstructure.grain_size: 1e-12 µm is below two cells (2 × 0.5 µm); allowed ≥ 1 µm"), text)
             XCTAssertTrue(text.contains("microstructure.pore_size: 0.1 µm is below one cell (0.5 µm); allowed ≥ 0.5 µm"), text)
+            XCTAssertTrue(text.contains("contact.patch_size: 1e-300 µm is below one cell (0.5 µm); allowed ≥ 0.5 µm"), text)
         }
     }
 }
