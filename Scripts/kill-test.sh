@@ -3,7 +3,8 @@
 # checkpoint write): the newest complete checkpoint must load and the run must finish from it.
 # Also: a truncated checkpoint must be refused with a clear message (exit code 2); SIGTERM, SIGUSR1
 # and --walltime stop a run with a checkpoint and exit code 5, and the run finishes from it; a
-# sweep stopped by a signal exits 5 and its rerun finishes.
+# sweep stopped by a signal exits 5 and its rerun finishes; pre-flight refusals exit 2 and print
+# their message once under mpirun.
 # Needs the release build (Scripts/setup.sh). Prints "kill-test: N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -105,6 +106,22 @@ for how in TERM USR1 walltime; do
         passed=$((passed + 1))
     else
         fail "$how: the run did not finish from its stop checkpoint: $(tail -n 2 "$WORK/resume.log")"
+    fi
+done
+
+# Pre-flight refusals under mpirun: exit code 2, and the message printed once (by rank 0), not
+# once per rank. A bad value, and a grid too small for the rank count.
+printf 'model: pfhub_7a\ngrid:\n  cells: [64, 32]\ntemperature: 900\ntime:\n  end: 1\noutput:\n  directory: %s\n' "$WORK/pre" > "$WORK/bad.yaml"
+printf 'model: pfhub_7a\ngrid:\n  cells: [2, 2]\ntime:\n  end: 1\noutput:\n  directory: %s\n' "$WORK/pre" > "$WORK/small.yaml"
+for deck in bad small; do
+    mpirun -np 4 --oversubscribe "$BIN" run "$WORK/$deck.yaml" > "$WORK/pre.log" 2>&1
+    code=$?
+    pattern=$([ "$deck" = bad ] && echo "temperature: 900" || echo "cannot be split over 4 ranks")
+    count=$(grep -c "$pattern" "$WORK/pre.log")
+    if [ "$code" -eq 2 ] && [ "$count" -eq 1 ]; then
+        passed=$((passed + 1))
+    else
+        fail "pre-flight ($deck deck on 4 ranks): exit $code (documented: 2), message printed $count time(s) (want 1): $(head -n 3 "$WORK/pre.log")"
     fi
 done
 

@@ -58,10 +58,16 @@ public final class ManufacturedAllenCahnModel: SimulationModel {
         swap(&eta, &next)
         maximumCurvature = grid.communicator.max(sweep.maximumCurvature)
         if grid.communicator.any(sweep.firstNonFinite != nil) {
-            let location = sweep.firstNonFinite.map { cell in
-                " at global cell (\(grid.localBox.lower.x + cell.x), \(grid.localBox.lower.y + cell.y)) on rank \(grid.communicator.rank)"
-            } ?? ""
-            throw NumericalFailure("η became NaN or infinite at t = \(time + dt)\(location); reduce time.dt_safety or time.max_dt")
+            // The lowest rank that saw it describes the cell; the others learn the words.
+            let reporter = grid.communicator.min(sweep.firstNonFinite == nil ? Int.max : grid.communicator.rank)
+            var location = ""
+            if let cell = sweep.firstNonFinite, grid.communicator.rank == reporter {
+                let box = grid.localBox, g = grid.geometry
+                let global = (box.lower.x + cell.x, box.lower.y + cell.y)
+                location = String(format: " at global cell (%d, %d) (x, y = %.4g, %.4g)", global.0, global.1, g.centre(0, global.0), g.centre(1, global.1))
+            }
+            location = grid.communicator.broadcast(location, from: reporter)
+            throw NumericalFailure("η became NaN or infinite at t = \(time + dt)\(location); likely cause: the explicit step is unstable, reduce time.dt_safety or time.max_dt")
         }
         // An explicit-Euler instability grows η geometrically; huge curvature shows it early.
         guard maximumCurvature < 1e12 else {

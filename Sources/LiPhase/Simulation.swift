@@ -63,6 +63,8 @@ public final class Simulation {
     public var stepObserver: ((_ stepStart: Double) throws -> Void)?
     /// The physical event that ended the run, if one did.
     public private(set) var terminalEvent: TerminalEvent?
+    /// The failing state of a run that ended in a numerical failure (for inspection, not restart).
+    public private(set) var emergencyCheckpointPath: String?
     private var lastCheckpointSeconds = 0.0
 
     public var outputDirectory: String { configuration.outputDirectory }
@@ -220,8 +222,19 @@ public final class Simulation {
         configuration.outputEveryTime.map { Double(index) * $0 }
     }
 
-    /// Runs to time.end (or time.max_steps). Collective.
+    /// Runs to time.end (or time.max_steps), a physical end, a stop request or a failure. A numerical failure
+    /// (blow-up, Δt below the floor, a solver that does not converge) first writes the failing
+    /// state to `emergencyCheckpointPath`, then rethrows; the last good checkpoint is untouched.
     public func run() throws -> RunOutcome {
+        do {
+            return try runSteps()
+        } catch where LiPhaseExitCode(for: error) == .numericalFailure {
+            emergencyCheckpointPath = try? writeEmergencyState()
+            throw error
+        }
+    }
+
+    private func runSteps() throws -> RunOutcome {
         // A restart of a finished run has nothing to do (and must not write another row).
         if progress.time >= configuration.endTime && !progress.outputHistory.isEmpty {
             return .finished(step: progress.step, time: progress.time)
@@ -337,7 +350,7 @@ public final class Simulation {
 
     /// After a numerical failure: the state as it is, for post-mortem inspection, in a file the
     /// checkpoint rotation never removes (the last good checkpoint stays as it was).
-    public func writeEmergencyState() throws -> String {
+    func writeEmergencyState() throws -> String {
         let path = (checkpointDirectory as NSString).appendingPathComponent(String(format: "emergency_%08d.h5", progress.step))
         try Checkpoint.write(path: path, model: model, progress: progress, configuration: configuration)
         return path

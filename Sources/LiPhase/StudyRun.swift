@@ -153,16 +153,19 @@ public final class StudyRun {
         var result = StudyCaseResult(index: item.index, label: item.label, values: Dictionary(item.values.map { ($0.path, $0.value) }, uniquingKeysWith: { $1 }),
                                      directory: caseDirectory(item), status: "completed", error: nil, criticalCurrent: nil, outcome: nil,
                                      wallSeconds: 0, ranks: group.size, liphaseVersion: LiPhaseVersion.string)
+        var running: Simulation?
         do {
             if group.isRoot { try AtomicFile.write(study.deckText(for: item, outputDirectory: caseDirectory(item)), to: (caseDirectory(item) as NSString).appendingPathComponent("deck.yaml")) }
             switch study.command {
             case .ccd:
                 let ramp = try CriticalCurrentRun(configuration: configuration, world: group, sink: caseSink)
+                running = ramp.simulation
                 let answer = try ramp.run()
                 result.criticalCurrent = answer
                 caseSink?.line("CCD \(answer.bracket), " + (answer.failure.map { "\($0.mode) while \($0.duringStripping ? "stripping" : "plating")" } ?? "no failure"))
             case .run:
                 let simulation = try Simulation(configuration: configuration, world: group, sink: nil)
+                running = simulation
                 switch try simulation.run() {
                 case let .finished(step, time): result.outcome = "finished at step \(step), t = \(time) s"
                 case let .reachedStepLimit(step, time): result.outcome = "time.max_steps at step \(step), t = \(time) s"
@@ -177,7 +180,7 @@ public final class StudyRun {
             return result
         } catch {
             result.status = "failed"
-            result.error = "\(error)"
+            result.error = "\(error)" + (running?.emergencyCheckpointPath.map { "; state at failure: \($0)" } ?? "")
             caseSink?.line("FAILED: \(error)")
         }
         result.wallSeconds = MPIEnvironment.wallTime() - started

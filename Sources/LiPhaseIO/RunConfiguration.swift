@@ -21,7 +21,7 @@ public struct RunConfiguration: Sendable {
     public let stepSafety: Double
     public let maximumSteps: Int?
 
-    public let outputDirectory: String
+    public internal(set) var outputDirectory: String
     public let outputEveryTime: Double?
     public let outputEverySteps: Int?
     public let timeSeriesEverySteps: Int

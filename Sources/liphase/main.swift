@@ -76,8 +76,7 @@ struct Run: ParsableCommand {
                 outcome = try simulation.run()
             } catch {
                 guard LiPhaseExitCode(for: error) == .numericalFailure else { throw error }
-                // Keep the failing state for inspection; the last good checkpoint is untouched.
-                let dump = (try? simulation.writeEmergencyState()) ?? "not written"
+                let dump = simulation.emergencyCheckpointPath ?? "not written"
                 report("error: numerical failure at step \(simulation.progress.step), t = \(simulation.progress.time): \(error)\n  state at failure: \(dump)\n  last good checkpoint: \(simulation.lastCheckpointPath ?? "none")",
                        world: world, toStandardError: true)
                 finish(.numericalFailure)
@@ -119,9 +118,11 @@ struct CCD: ParsableCommand {
         let world = Communicator.world()
         liphase_install_stop_handlers()
         let loaded = loadDeck(deck, world: world)
+        var running: Simulation?
         do {
             report("liphase \(LiPhaseVersion.string): CCD ramp of \(deck) on \(world.size) rank(s)", world: world)
             let ramp = try CriticalCurrentRun(configuration: loaded, world: world, sink: StandardOutputSink())
+            running = ramp.simulation
             let result = try ramp.run()
             var lines = ["CCD: \(result.bracket) (last passed, first failed)"]
             lines.append("critical stripping current: " + (result.criticalStrippingCurrent.map { String(format: "%g mA/cm² (contact fraction below %g while stripping)", $0, result.criticalContact) }
@@ -140,7 +141,8 @@ struct CCD: ParsableCommand {
             finish(.success)
         } catch {
             let code = LiPhaseExitCode(for: error)
-            report("error: \(code == .numericalFailure ? "numerical failure: " : "")\(error)", world: world, toStandardError: true)
+            let dump = running?.emergencyCheckpointPath.map { "\n  state at failure: \($0)" } ?? ""
+            report("error: \(code == .numericalFailure ? "numerical failure: " : "")\(error)\(dump)", world: world, toStandardError: true)
             finish(code)
         }
     }

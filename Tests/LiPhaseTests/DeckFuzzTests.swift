@@ -55,7 +55,8 @@ final class DeckFuzzTests: XCTestCase {
         }
         XCTAssertFalse(decks.isEmpty)
         var rng = SplitMix(state: 20261122)
-        var accepted = 0, rejected = 0
+        var accepted = 0, rejected = 0, built = 0, refusedAtBuild = 0
+        let scratch = scratchDirectory("fuzz-build")
         for _ in 0..<1000 {
             var text = decks[rng.below(decks.count)]
             for _ in 0...rng.below(3) { text = mutate(text, &rng) }
@@ -64,6 +65,13 @@ final class DeckFuzzTests: XCTestCase {
                 // Accepted decks must also pass or fail the memory pre-flight cleanly.
                 do { try Simulation.checkMemory(configuration, ranks: 1) } catch is PreflightError {}
                 accepted += 1
+                // Small accepted decks are also built (model, microstructure, contact patches,
+                // initial state): construction must not trap either. Any thrown error is clean.
+                if configuration.cells.product <= 20_000 {
+                    var relocated = configuration
+                    relocated.outputDirectory = scratch
+                    do { _ = try Simulation(configuration: relocated, world: testWorld); built += 1 } catch { refusedAtBuild += 1 }
+                }
             } catch let errors as DeckErrors {
                 XCTAssertFalse(errors.issues.isEmpty)
                 for issue in errors.issues { XCTAssertFalse(issue.message.isEmpty) }
@@ -72,6 +80,8 @@ final class DeckFuzzTests: XCTestCase {
                 XCTFail("unexpected error type \(type(of: error)): \(error)\n--- deck ---\n\(text)")
             }
         }
+        print("deck fuzz: 1000 mutants, \(accepted) accepted (\(built) built, \(refusedAtBuild) refused while building), \(rejected) rejected")
+        XCTAssertGreaterThan(built, 50)
         // Both outcomes must occur, or the mutations are not exercising the validator.
         XCTAssertGreaterThan(accepted, 50)
         XCTAssertGreaterThan(rejected, 300)

@@ -258,7 +258,45 @@ final class FailureDetectionTests: XCTestCase {
         XCTAssertThrowsError(try simulation.model.advance(time: 0, dt: 1e-3)) { error in
             XCTAssertTrue(error is NumericalFailure)
             // The NaN spreads to its neighbours in one step; the first one written is reported.
-            XCTAssertTrue("\(error)".contains("η became NaN or infinite at t = 0.001 at global cell (20, 2)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("η became NaN or infinite at t = 0.001 at global cell (20, 2) (x, y = "), "\(error)")
+        }
+    }
+
+    /// Each numerical failure met inside `Simulation.run` (a NaN, Δt below time.min_dt, a potential
+    /// solve that does not converge) names its cause, maps to exit code 3, and leaves the failing
+    /// state in an emergency checkpoint that `--restart latest` never picks.
+    func testNumericalFailuresLeaveAnEmergencyCheckpoint() throws {
+        let failures: [(name: String, deck: String, inject: ((Simulation) -> Void)?, expected: String)] = [
+            ("nan", "model: pfhub_7a\ngrid: {cells: [32, 16]}\ntime: {end: 1}\n", { $0.model.stateFields[0][20, 3, 0] = .nan }, "η became NaN or infinite"),
+            ("dt-floor", "model: pfhub_7a\ngrid: {cells: [128, 64]}\ntime: {end: 1, min_dt: 0.1}\n", nil, "fell below time.min_dt"),
+            ("newton", "model: electrodeposition\ngrid: {cells: [24, 4], size: [12 um, 2 um]}\nsolver: {max_newton_iterations: 1}\ntime: {end: 10 s}\n", nil, "did not converge"),
+        ]
+        for failure in failures {
+            let directory = scratchDirectory("emergency-" + failure.name)
+            let configuration = try RunConfiguration(deck: DeckParser.parse(text: failure.deck + "output: {directory: \(directory)}\n", fileName: failure.name + ".yaml"))
+            let simulation = try Simulation(configuration: configuration, world: testWorld)
+            failure.inject?(simulation)
+            XCTAssertThrowsError(try simulation.run(), failure.name) { error in
+                XCTAssertEqual(LiPhaseExitCode(for: error), .numericalFailure, "\(failure.name): \(error)")
+                XCTAssertTrue("\(error)".contains(failure.expected), "\(failure.name): \(error)")
+            }
+            let dump = try XCTUnwrap(simulation.emergencyCheckpointPath, failure.name)
+            XCTAssertEqual((dump as NSString).lastPathComponent, String(format: "emergency_%08d.h5", simulation.progress.step), failure.name)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dump), failure.name)
+            XCTAssertNil(Simulation.latestCheckpoint(outputDirectory: directory), "\(failure.name): an emergency state is not a restart point")
+        }
+    }
+
+    /// An output directory that cannot be created is refused before any compute, as an output
+    /// failure (exit code 4). A path under a regular file fails even for root, unlike chmod.
+    func testUnwritableOutputDirectoryIsRefusedUpFront() throws {
+        let directory = scratchDirectory("unwritable")
+        let blocker = directory + "/a-file"
+        try "not a directory".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: "model: pfhub_7a\ngrid: {cells: [32, 16]}\ntime: {end: 1}\noutput: {directory: \(blocker)/run}\n", fileName: "out.yaml"))
+        XCTAssertThrowsError(try Simulation(configuration: configuration, world: testWorld)) { error in
+            XCTAssertEqual(LiPhaseExitCode(for: error), .ioFailure)
+            XCTAssertTrue("\(error)".contains("cannot create output directory \(blocker)/run"), "\(error)")
         }
     }
 

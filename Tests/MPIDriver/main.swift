@@ -287,6 +287,19 @@ test("restart on a different rank count: a 1-rank checkpoint continues on \(worl
     try compareCheckpoints(reference?.lastCheckpointPath, resumed.lastCheckpointPath, cells: Index3(64, 32, 1), fields: ["eta"])
 }
 
+if world.size > 1 {
+    test("a grid too small for \(world.size) ranks is refused on every rank with one message, before any compute") {
+        let configuration = try RunConfiguration(deck: DeckParser.parse(text: bm7aDeck(cells: [2, 2], steps: 1, directory: directory("too-small-np\(world.size)")), fileName: "small.yaml"))
+        do {
+            _ = try Simulation(configuration: configuration, world: world)
+            expect(false, "a 2 × 2 grid was accepted on \(world.size) ranks")
+        } catch let error as DecompositionError {
+            expect("\(error)".contains("cannot be split over \(world.size) ranks"), "\(error)")
+            expect(LiPhaseExitCode(for: error) == .invalidInput, "exit code for \(error)")
+        }
+    }
+}
+
 func dendriteDeck(steps: Int, directory: String) -> String {
     """
     model: electrodeposition
