@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces every table of Benchmarks/README.md on this machine (about 10 minutes on 2 cores):
+# Reproduces every table of Benchmarks/README.md on this machine (about 28 minutes on 2 cores):
 #   bash Benchmarks/run.sh
 # Results go to Benchmarks/results/latest/: results.jsonl (one JSON object per measurement, each
 # a median over repetitions with its range), log.txt, and tables.md (the README's tables).
