@@ -366,12 +366,12 @@ public final class ElectrodepositionModel: SimulationModel {
     private func checkFinite(time: Double) throws {
         // Volume fractions leave [0, 1] only by a blow-up: routing and relaxation keep them inside
         // to rounding, so the margin is a few ulps of 1, not a physical tolerance.
-        let fraction = -Self.fractionMargin...(1 + Self.fractionMargin), anything = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+        let fraction = -Self.fractionMargin...(1 + Self.fractionMargin), anything = Field.finite
         let interfaceAdvice = "reduce solver.max_fraction_change or time.max_dt; if it persists the interface is too thin for Δx (raise phase_field.interface_cells)"
         let checks: [(Field, ClosedRange<Double>, String, String)] = [
             (state.lithium, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
             (state.void, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
-            (state.reservoir, -1e-12...Double.greatestFiniteMagnitude, " (the reservoir thickness must be ≥ 0)", "reduce time.max_dt"),
+            (state.reservoir, -1e-12...Field.finite.upperBound, " (the reservoir thickness must be ≥ 0)", "reduce time.max_dt"),
             (state.ionicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
             (state.electronicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
             (state.concentration, anything, "", "Li⁺ transport failed: reduce time.max_dt"),

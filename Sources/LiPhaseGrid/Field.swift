@@ -58,9 +58,10 @@ public final class Field {
 
 extension Field {
     /// Local index of the first NaN or infinite interior value, if any.
-    public func firstNonFinite() -> Index3? {
-        firstOutside(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-    }
+    /// Every finite value: `firstOutside(Field.finite)` finds NaN and ±∞.
+    public static let finite = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+
+    public func firstNonFinite() -> Index3? { firstOutside(Self.finite) }
 
     /// The first interior cell whose value is not in `range` (NaN is in no range).
     public func firstOutside(_ range: ClosedRange<Double>) -> Index3? {

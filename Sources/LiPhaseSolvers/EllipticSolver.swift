@@ -17,6 +17,20 @@ public struct EllipticTolerance: Sendable, Equatable {
     }
 }
 
+extension EllipticTolerance {
+    /// The PCG stopping rule after an iteration: true once the residual or the last increment is
+    /// small enough; throws on a non-finite residual or when the iterations run out.
+    func isReached(by report: EllipticSolveReport, residualNorm: Double) throws -> Bool {
+        guard residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
+        if report.relativeResidual <= relativeResidual { return true }
+        if let absoluteIncrement, report.lastIncrement <= absoluteIncrement { return true }
+        if report.iterations == maximumIterations {
+            throw EllipticSolverError.notConverged(iterations: report.iterations, relativeResidual: report.relativeResidual)
+        }
+        return false
+    }
+}
+
 public struct EllipticSolveReport: Sendable, Equatable {
     public var iterations = 0
     public var relativeResidual = 0.0
@@ -355,12 +369,7 @@ public final class EllipticSolver {
             report.lastIncrement = grid.communicator.max(largest)
             residualNorm = dot(residual, residual).squareRoot()
             report.relativeResidual = residualNorm / scale
-            guard residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
-            if report.relativeResidual <= tolerance.relativeResidual { break }
-            if let increment = tolerance.absoluteIncrement, report.lastIncrement <= increment { break }
-            if iteration == tolerance.maximumIterations {
-                throw EllipticSolverError.notConverged(iterations: iteration, relativeResidual: report.relativeResidual)
-            }
+            if try tolerance.isReached(by: report, residualNorm: residualNorm) { break }
         }
         fine.solution = preconditioned
         report.sweepEquivalents = work

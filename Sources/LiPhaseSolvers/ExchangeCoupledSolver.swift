@@ -234,12 +234,7 @@ public final class ExchangeCoupledSolver {
             report.lastIncrement = grid.communicator.max(largest)
             residualNorm = dot(residual1, residual1, residual2, residual2).squareRoot()
             report.relativeResidual = residualNorm / scale
-            guard residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
-            if report.relativeResidual <= tolerance.relativeResidual { break }
-            if let increment = tolerance.absoluteIncrement, report.lastIncrement <= increment { break }
-            if iteration == tolerance.maximumIterations {
-                throw EllipticSolverError.notConverged(iterations: iteration, relativeResidual: report.relativeResidual)
-            }
+            if try tolerance.isReached(by: report, residualNorm: residualNorm) { break }
         }
         report.sweepEquivalents = work
         return report

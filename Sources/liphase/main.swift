@@ -32,6 +32,23 @@ func loadDeck(_ path: String, world: Communicator) -> RunConfiguration {
     finish(.invalidInput)
 }
 
+/// Reports the error that ended `run` or `ccd` and exits with its documented code. After a
+/// numerical failure it also says where: the step, the failing state and the last good checkpoint.
+func fail(_ error: Error, simulation: Simulation?, world: Communicator) -> Never {
+    let code = LiPhaseExitCode(for: error)
+    var text = "error: \(error)"
+    if code == .numericalFailure {
+        text = "error: numerical failure: \(error)"
+        if let simulation {
+            text += "\n  at step \(simulation.progress.step), t = \(simulation.progress.time)"
+            text += "\n  state at failure: \(simulation.emergencyCheckpointPath ?? "not written")"
+            text += "\n  last good checkpoint: \(simulation.lastCheckpointPath ?? "none")"
+        }
+    }
+    report(text, world: world, toStandardError: true)
+    finish(code)
+}
+
 func finish(_ code: LiPhaseExitCode) -> Never {
     fflush(stdout)
     MPIEnvironment.finalize()
@@ -57,6 +74,7 @@ struct Run: ParsableCommand {
         let world = Communicator.world()
         liphase_install_stop_handlers()
         let loaded = loadDeck(deck, world: world)
+        var running: Simulation?
         do {
             report("liphase \(LiPhaseVersion.string): \(deck) on \(world.size) rank(s)", world: world)
             var restartPath = restart
@@ -69,19 +87,10 @@ struct Run: ParsableCommand {
                 }
             }
             let simulation = try Simulation(configuration: loaded, world: world, restartPath: restartPath, sink: StandardOutputSink())
+            running = simulation
             simulation.wallTimeLimit = walltime.flatMap(parseDuration)
             if let restart = restartPath { report("restarted from \(restart) at step \(simulation.progress.step), t = \(simulation.progress.time)", world: world) }
-            let outcome: RunOutcome
-            do {
-                outcome = try simulation.run()
-            } catch {
-                guard LiPhaseExitCode(for: error) == .numericalFailure else { throw error }
-                let dump = simulation.emergencyCheckpointPath ?? "not written"
-                report("error: numerical failure at step \(simulation.progress.step), t = \(simulation.progress.time): \(error)\n  state at failure: \(dump)\n  last good checkpoint: \(simulation.lastCheckpointPath ?? "none")",
-                       world: world, toStandardError: true)
-                finish(.numericalFailure)
-            }
-            switch outcome {
+            switch try simulation.run() {
             case let .finished(step, time): report("finished: step \(step), t = \(time)", world: world)
             case let .reachedStepLimit(step, time): report("stopped at time.max_steps: step \(step), t = \(time)", world: world)
             case let .ended(step, time, event): report("ended by \(event) at step \(step), t = \(time)", world: world)
@@ -99,10 +108,7 @@ struct Run: ParsableCommand {
             """, world: world)
             finish(.success)
         } catch {
-            let code = LiPhaseExitCode(for: error)
-            let kind = code == .numericalFailure ? "numerical failure: " : ""
-            report("error: \(kind)\(error)", world: world, toStandardError: true)
-            finish(code)
+            fail(error, simulation: running, world: world)
         }
     }
 }
@@ -140,10 +146,7 @@ struct CCD: ParsableCommand {
             report(lines.joined(separator: "\n"), world: world)
             finish(.success)
         } catch {
-            let code = LiPhaseExitCode(for: error)
-            let dump = running?.emergencyCheckpointPath.map { "\n  state at failure: \($0)" } ?? ""
-            report("error: \(code == .numericalFailure ? "numerical failure: " : "")\(error)\(dump)", world: world, toStandardError: true)
-            finish(code)
+            fail(error, simulation: running, world: world)
         }
     }
 }
