@@ -12,7 +12,7 @@ public final class ElectrodepositionModel: SimulationModel {
     public let state: ElectrodepositionState
     public let parameters: ElectrodepositionParameters
     let settings: ElectrodepositionSettings
-    package let properties: PropertyUpdate
+    package var properties: PropertyUpdate
     package let potentials: CoupledPotentialSolve
     package let routing: LithiumRouting
     package let relaxation: PhaseFieldRelaxation
@@ -206,6 +206,7 @@ public final class ElectrodepositionModel: SimulationModel {
         // The contact of the loaded state, for the first time-series row.
         if !settings.binaryElectrolyte {
             try deposits?.update(lithium: state.lithium, grid: grid)
+            measureGap()
             try properties.apply(to: state)
             measureContact()
         }
@@ -224,7 +225,10 @@ public final class ElectrodepositionModel: SimulationModel {
             // The deposits of the step-start state serve the properties, the routing and the relaxation.
             try deposits?.update(lithium: state.lithium, grid: grid)
         }
-        try phaseTimes.measure("properties") { try properties.apply(to: state) }
+        try phaseTimes.measure("properties") {
+            if !settings.binaryElectrolyte { measureGap() }
+            try properties.apply(to: state)
+        }
         if !settings.binaryElectrolyte {
             try phaseTimes.measure("contact") {
                 measureContact()
@@ -269,25 +273,43 @@ public final class ElectrodepositionModel: SimulationModel {
         try checkFinite(time: time + dt)
     }
 
+    /// The void gap w between each column's anode and the electrolyte, Σ v·Δx over the anode's
+    /// deposits, and the asperity share exp(−w/σ) it leaves in contact (`AsperityContact`).
+    /// Fixed-point column sums, as for the contact map: the same bits on any decomposition.
+    private func measureGap() {
+        let scale = 0x1p60, roughness = settings.contact.roughness
+        properties.asperityShare = anodeColumnSums(state.void, scale: scale).map { AsperityContact.share(gap: Double($0) / scale, roughness: roughness) }
+    }
+
+    /// Per lateral column, Σ value·Δx over the cells of deposits connected to the anode, as
+    /// integers in units of 1/scale summed over the column's ranks: exact, so any decomposition
+    /// gives the same bits.
+    private func anodeColumnSums(_ field: Field, scale: Double) -> [Int64] {
+        let layout = field.layout, n = layout.interior
+        let value = UnsafePointer(field.pointer)
+        let region = deposits.map { UnsafePointer($0.index.pointer) }, connected = deposits?.anodeConnected ?? []
+        let dx = grid.geometry.spacing[0]
+        var totals = [Int64](repeating: 0, count: n.y * n.z)
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            var sum: Int64 = 0
+            for i in 0..<n.x where region.map({ connected[Int($0[base &+ i])] }) ?? true {
+                sum &+= saturatingInt64(value[base &+ i] * dx * scale)
+            }
+            totals[j + n.y * k] = sum
+        } }
+        return columns.sum(totals)
+    }
+
     /// The contact map and f (MODEL.md §6): per column, Σ A_r·Δx over the anode's Li (deposits
     /// connected to it; isolated Li touches electrolyte but is not the anode's contact), then the
     /// supply velocity at P_eff = P/f. Columns sum in fixed point per cell, f exactly: the same
     /// bits on any decomposition.
     private func measureContact() {
         let layout = state.lithium.layout, n = layout.interior, g = grid.geometry
-        let area = UnsafePointer(state.reactiveArea.pointer), map = contactMap.pointer
-        let region = deposits.map { UnsafePointer($0.index.pointer) }, connected = deposits?.anodeConnected ?? []
-        let scale = 0x1p50, dx = g.spacing[0]
-        var totals = [Int64](repeating: 0, count: n.y * n.z)
-        for k in 0..<n.z { for j in 0..<n.y {
-            let base = layout.offset(0, j, k)
-            var sum: Int64 = 0
-            for i in 0..<n.x where region.map({ connected[Int($0[base &+ i])] }) ?? true {
-                sum &+= saturatingInt64(area[base &+ i] * dx * scale)
-            }
-            totals[j + n.y * k] = sum
-        } }
-        totals = columns.sum(totals)
+        let map = contactMap.pointer
+        let scale = 0x1p50
+        let totals = anodeColumnSums(state.reactiveArea, scale: scale)
         var exact = ExactAccumulator()
         for k in 0..<n.z { for j in 0..<n.y {
             let value = Double(totals[j + n.y * k]) / scale

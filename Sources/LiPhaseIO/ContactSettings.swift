@@ -11,6 +11,7 @@ public struct ContactSettings: Sendable {
     public var patchSize: Double                    // m
     public var seed: UInt64
     public var minimumFraction: Double
+    public var roughness: Double                    // σ of the anode's asperities, m
 
     init(deck: Deck) {
         stackPressure = deck.real("contact.stack_pressure") ?? 0
@@ -22,6 +23,7 @@ public struct ContactSettings: Sendable {
         patchSize = deck.real("contact.patch_size") ?? 5e-6
         seed = UInt64(max(0, deck.integer("contact.seed") ?? 1))
         minimumFraction = deck.real("contact.minimum_fraction") ?? 0.01
+        roughness = deck.real("contact.roughness") ?? ContactDefaults.roughness
     }
 }
 

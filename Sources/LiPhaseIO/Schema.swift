@@ -107,8 +107,9 @@ public struct KeySpec: Sendable {
 /// generated from this table, so the documentation cannot drift from the code.
 /// The calibrated supply defaults (docs/calibration.md), SI, and as the deck writes them.
 public enum ContactDefaults {
-    public static let diffusiveSupply = 0.13309e-9
-    public static let creepCoefficient = 0.0041314e-9
+    public static let diffusiveSupply = 0.13552e-9
+    public static let creepCoefficient = 0.0042148e-9
+    public static let roughness = 0.2e-6
     public static var diffusiveSupplyText: String { formatNumber(diffusiveSupply * 1e9) }
     public static var creepCoefficientText: String { formatNumber(creepCoefficient * 1e9) }
 }
@@ -262,6 +263,8 @@ public enum DeckSchema {
                 "Activation energy of B: Li creep, 37 kJ/mol (Masias et al. 2019)."),
         KeySpec("contact.patch_size", .real(.length), bounds: .positive(max: 1e5), default: "5", "ℓ_patch: mean size of the initial void patches."),
         KeySpec("contact.seed", .integer, bounds: .closed(0, 4_294_967_295), default: "1", "Seed of the initial void patches."),
+        KeySpec("contact.roughness", .real(.length), bounds: .positive(max: 1e3), default: formatNumber(ContactDefaults.roughness * 1e6),
+                "σ: height scale of the anode's asperities. A void gap w between stripped Li and the electrolyte leaves exp(−w/σ) of the column in contact (Greenwood & Williamson 1966)."),
         KeySpec("contact.minimum_fraction", .real(.dimensionless), bounds: .closed(0, 0.99), default: "0.01",
                 "The run stops (contact lost) when the contact fraction falls below this."),
         KeySpec("phase_field.interface_cells", .integer, bounds: .closed(3, 32), default: "4", "Interface width ℓ in cells (MODEL.md §5: ℓ ≥ 3 cells)."),

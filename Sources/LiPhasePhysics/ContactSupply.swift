@@ -39,6 +39,20 @@ public struct SupplyLaw: Sendable, Equatable {
     }
 }
 
+/// How much of a column's anode still touches the electrolyte once stripping has opened a void gap
+/// between them (MODEL.md §6, deviation in docs/model.md section (l)). The anode's face is rough
+/// on the scale σ: with the exponential asperity heights of Greenwood & Williamson (1966), the
+/// share of the face within reach of the electrolyte across a mean gap w is exp(−w/σ). The gap is
+/// a volume per area, so the law holds whatever the diffuse interface width ℓ; without it a
+/// column lost contact only once the whole diffuse band was stripped, and the CCD scaled with ℓ.
+public enum AsperityContact {
+    /// exp(−w/σ) for gap w ≥ 0 and roughness σ > 0 (both m).
+    @inline(__always)
+    public static func share(gap: Double, roughness: Double) -> Double {
+        exp(-Swift.max(gap, 0) / roughness)
+    }
+}
+
 /// The cells of the Li/interlayer contact (MODEL.md §3): from the collector at x = 0 to the far
 /// side of the interlayer film. Li there touches the interlayer, so the contact's exchange
 /// current density and penetration threshold apply; beyond it (dendrite tips, nuclei) the bare

@@ -27,6 +27,10 @@ public struct PropertyUpdate {
     /// R_IL/(n_IL·Δx) in Ω·m: film cells hold the electrolyte they replace in series with the
     /// film, 1/σ = R_IL/(n_IL·Δx) + 1/σ_SE (docs/interlayers.md).
     public var film: Film?
+    /// Solid mode: per local column (j + n_y·k), the asperity share exp(−w/σ) of the anode's face
+    /// that the void gap leaves in reach of the electrolyte (`AsperityContact`). It scales the
+    /// contact of the anode's Li only: an isolated deposit has no gap of its own.
+    public var asperityShare: [Double]?
 
     public struct Film: Sendable, Equatable {
         public var cells: Range<Int>
@@ -62,7 +66,7 @@ public struct PropertyUpdate {
         let lowerX = grid.localBox.lower.x
         let b = boundary.map { UnsafePointer($0.pointer) }
         let sheetProfile = (sheet ?? boundary).map { UnsafePointer($0.pointer) }
-        let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? []
+        let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? [], connected = regions?.anodeConnected ?? []
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
         let strides = (0..<dims).map { layout.stride($0) }
         for k in 0..<n.z { for j in 0..<n.y {
@@ -90,10 +94,27 @@ public struct PropertyUpdate {
                     continue
                 }
                 sigmaE[p] = ConductivityLaws.electronic(li: li, void: vo, lithium: lithium, electrolyte: electronic, floor: electronicFloor)
-                var gradient2 = 0.0
+                var normal2 = 0.0, lateral2 = 0.0
                 for axis in 0..<dims {
                     let g = (ConductivityLaws.interfaceStep(xi[p &+ strides[axis]]) - ConductivityLaws.interfaceStep(xi[p &- strides[axis]])) * inverseTwoH[axis]
-                    gradient2 += g * g
+                    if axis == 0 { normal2 = g * g } else { lateral2 += g * g }
+                }
+                if let asperityShare, let region, connected[Int(region[p])] {
+                    // The anode's face towards the electrolyte (x) meets it across the column's
+                    // void gap, which the asperity share accounts for; counting the same void
+                    // again through the cell's fractions would make the contact depend on ℓ.
+                    // Side faces (a patch wall) see the void of their lateral neighbours.
+                    var liBeside = li, voidBeside = vo
+                    for axis in 1..<dims {
+                        liBeside += xi[p &+ strides[axis]] + xi[p &- strides[axis]]
+                        voidBeside += v[p &+ strides[axis]] + v[p &- strides[axis]]
+                    }
+                    let stencil = Double(2 * dims - 1)
+                    let facing = asperityShare[j &+ n.y &* k]
+                    let beside = ConductivityLaws.contactShare(li: liBeside / stencil, void: voidBeside / stencil)
+                    area[p] = (facing * facing * normal2 + beside * beside * lateral2).squareRoot()
+                    voidArea[p] = ((1 - facing) * (1 - facing) * normal2 + (1 - beside) * (1 - beside) * lateral2).squareRoot()
+                    continue
                 }
                 // The non-Li side of the interface is read over the cell and its face neighbours:
                 // the cell's own fractions miss it where the gradient runs along a void (the side
@@ -104,7 +125,7 @@ public struct PropertyUpdate {
                     voidAround += v[p &+ strides[axis]] + v[p &- strides[axis]]
                 }
                 let stencil = Double(1 + 2 * dims)
-                let delta = gradient2.squareRoot(), share = ConductivityLaws.contactShare(li: liAround / stencil, void: voidAround / stencil)
+                let delta = (normal2 + lateral2).squareRoot(), share = ConductivityLaws.contactShare(li: liAround / stencil, void: voidAround / stencil)
                 area[p] = share * delta
                 voidArea[p] = (1 - share) * delta
             }

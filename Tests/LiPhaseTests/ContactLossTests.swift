@@ -13,13 +13,13 @@ final class ContactLossTests: XCTestCase {
 
     /// A planar contact stripped for `duration`: 12 µm × 0.5 µm at Δx = 0.25 µm (ℓ = 1 µm), 3 µm of
     /// Li and a 20 µm reservoir, clean Li/LLZO kinetics.
-    func run(current: Double, duration: String = "1 h", pressure: Double = 0, temperature: Double = 25, reservoir: String = "20 um",
+    func run(current: Double, duration: String = "1 h", maximumStep: String = "60 s", pressure: Double = 0, temperature: Double = 25, reservoir: String = "20 um",
              protocol: String? = nil, contact: String = "", extra: String = "", name: String = #function) throws -> (Simulation, RunOutcome) {
         let deck = """
         model: electrodeposition
         temperature: \(temperature)
         grid: {cells: [48, 2], size: [12 um, 0.5 um]}
-        time: {end: \(duration), max_dt: 60 s}
+        time: {end: \(duration), max_dt: \(maximumStep)}
         output: {directory: \(scratchDirectory("contact-\(name)")), every_time: 10 h, timeseries_every_steps: 5}
         cell: {anode_thickness: 3 um, reservoir_thickness: \(reservoir)}
         contact: {stack_pressure: \(pressure)\(contact)}
@@ -55,8 +55,9 @@ final class ContactLossTests: XCTestCase {
 
     /// The critical stripping current found by bisection on the run itself (the largest J whose
     /// 1 h strip keeps f within 1 % of 1, to 0.3 %) rises strictly with pressure (0, 1, 2, 4 MPa)
-    /// at 25 °C and with temperature (0, 25, 50 °C) at 0 MPa, and sits just above the sustainable current of the supply law
-    /// (non-uniform current along the diffuse profile opens a little void before it).
+    /// at 25 °C and with temperature (0, 25, 50 °C) at 0 MPa, and sits within −3 to +10 % of the sustainable current of the
+    /// supply law (non-uniform current along the diffuse profile opens a little void before it, and a finite-time criterion
+    /// needs some overdrive; docs/calibration.md).
     func testCriticalStrippingCurrentRisesWithPressureAndTemperature() throws {
         func critical(pressure: Double, temperature: Double) throws -> Double {
             let estimate = sustainable(pressure: pressure, temperature: temperature)
@@ -71,8 +72,8 @@ final class ContactLossTests: XCTestCase {
             }
             let found = (low * high).squareRoot()
             print(String(format: "critical stripping current at %g MPa, %g °C: %.5g mA/cm² (supply law %.5g, ratio %.4f)", pressure, temperature, found, estimate, found / estimate))
-            // A 1 % loss in 1 h needs an overdrive of ≈ 5 nm/(v_sup·1 h) (7 % at 0 °C), and under
-            // pressure P/f lets a slightly smaller contact carry more (3 % at 2 MPa).
+            // A 1 % loss in 1 h is 2 nm of gap (σ = 0.2 µm): an overdrive of ≈ 2 nm/(v_sup·1 h), 3 % at
+            // 0 °C; the few nm that open at the law's current put 25–50 °C 1–2.5 % below it.
             XCTAssertGreaterThan(found / estimate, 0.97)
             XCTAssertLessThan(found / estimate, 1.1)
             return found
@@ -112,6 +113,44 @@ final class ContactLossTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-8)
         XCTAssertGreaterThan(largestVoid, 0.1)
         XCTAssertLessThan(finalVoid, 0.5 * largestVoid)
+    }
+
+    /// A planar contact stripped at twice the sustainable current, 0 MPa. All of the deficit opens
+    /// a gap w, so dw/dt = a − b·f with a = J·Ω/F, b = v_d, and the asperity law f = exp(−w/σ)
+    /// gives f(t) = 1/(b/a + (1 − b/a)·e^{a·t/σ}), with no ℓ in it. For ℓ = 1 and 2 µm (4 and 8
+    /// cells) the contact fraction follows the closed form within 3 % down to f ≈ 0.45 (15 min),
+    /// and the two widths agree within 1 %. The tolerances come from what the closed form leaves
+    /// out: near the front a cell short of Li draws its deficit from the reservoir (profile
+    /// tails), which slows the gap by 1.4 % at f = 0.46 with Δt ≤ 1 s; the time series records the
+    /// step-start f against the step-end time, which at Δt ≤ 5 s is up to a·Δt/σ = 0.7 %.
+    func testStrippedContactFollowsTheAsperityLawWhateverTheInterfaceWidth() throws {
+        let current = 0.2, sigma = ContactDefaults.roughness
+        let a = current * 10 * Self.molarVolume / 96485.33212, b = ContactDefaults.diffusiveSupply
+        var finals: [Double] = []
+        for cells in [4, 8] {
+            let (simulation, _) = try run(current: -current, duration: "15 min", maximumStep: "5 s", extra: "phase_field: {interface_cells: \(cells)}", name: "asperity-\(cells)")
+            let rows = try timeSeries(simulation)
+            var worst = 0.0
+            for row in rows {
+                let t = try XCTUnwrap(row["time"]), f = try XCTUnwrap(row["contact_fraction"])
+                worst = max(worst, abs(f * (b / a + (1 - b / a) * exp(a * t / sigma)) - 1))
+            }
+            let f = try diagnostic(simulation, "contact_fraction")
+            print(String(format: "ℓ = %d cells: f(15 min) = %.4f, worst deviation from the closed form %.4f", cells, f, worst))
+            XCTAssertLessThan(f, 0.5)
+            XCTAssertLessThan(worst, 0.03)
+            finals.append(f)
+        }
+        XCTAssertEqual(finals[1] / finals[0], 1, accuracy: 0.01)
+    }
+
+    /// The time series as rows of named numbers.
+    func timeSeries(_ simulation: Simulation) throws -> [[String: Double]] {
+        let lines = try String(contentsOfFile: simulation.outputDirectory + "/timeseries.csv", encoding: .utf8).split(separator: "\n")
+        let header = try XCTUnwrap(lines.first).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) ?? .nan }))
+        }
     }
 
     /// A uniform interlayer (R_ct = 20 Ω·cm², R_IL,i = 30 Ω·cm²) against a contact with

@@ -97,6 +97,17 @@ final class MaterialLawTests: XCTestCase {
         XCTAssertEqual(ConductivityLaws.contactShare(li: 0.5, void: 0.25), 0.5)
         XCTAssertEqual(ConductivityLaws.contactShare(li: 1, void: 0), 1)
     }
+
+    /// Greenwood–Williamson with exponential asperity heights: full contact at no gap, half at
+    /// w = σ·ln 2, and each further σ of gap divides it by e; a (rounding) negative gap is none.
+    func testAsperityContactIsExponentialInTheGap() {
+        let sigma = 0.2e-6
+        XCTAssertEqual(AsperityContact.share(gap: 0, roughness: sigma), 1)
+        XCTAssertEqual(AsperityContact.share(gap: -1e-15, roughness: sigma), 1)
+        XCTAssertEqual(AsperityContact.share(gap: sigma * log(2), roughness: sigma), 0.5, accuracy: 1e-15)
+        let one = AsperityContact.share(gap: 0.3e-6, roughness: sigma), two = AsperityContact.share(gap: 0.3e-6 + sigma, roughness: sigma)
+        XCTAssertEqual(two / one, exp(-1), accuracy: 1e-15)
+    }
 }
 
 final class NernstPlanckTests: XCTestCase {
