@@ -206,8 +206,7 @@ public final class ElectrodepositionModel: SimulationModel {
         // The contact of the loaded state, for the first time-series row.
         if !settings.binaryElectrolyte {
             try deposits?.update(lithium: state.lithium, grid: grid)
-            measureGap()
-            try properties.apply(to: state)
+            try updateProperties()
             measureContact()
         }
     }
@@ -225,10 +224,7 @@ public final class ElectrodepositionModel: SimulationModel {
             // The deposits of the step-start state serve the properties, the routing and the relaxation.
             try deposits?.update(lithium: state.lithium, grid: grid)
         }
-        try phaseTimes.measure("properties") {
-            if !settings.binaryElectrolyte { measureGap() }
-            try properties.apply(to: state)
-        }
+        try phaseTimes.measure("properties") { try updateProperties() }
         if !settings.binaryElectrolyte {
             try phaseTimes.measure("contact") {
                 measureContact()
@@ -481,8 +477,12 @@ public final class ElectrodepositionModel: SimulationModel {
         }
     }
 
-    /// Recomputes σ_i, σ_e and the reacting area from the state (tests measure the property maps).
-    func updateProperties() throws { try properties.apply(to: state) }
+    /// σ_i, σ_e and the reacting and void-facing areas of the state; in solid mode each column's
+    /// void gap first, whose asperity share the areas need. Needs the deposits of the state.
+    func updateProperties() throws {
+        if !settings.binaryElectrolyte { measureGap() }
+        try properties.apply(to: state)
+    }
 
     /// Labels the Li deposits; collective.
     func labelComponents() throws {

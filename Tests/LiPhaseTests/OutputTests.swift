@@ -144,12 +144,16 @@ final class RunOutputTests: XCTestCase {
         XCTAssertEqual(rows.last, "5,2.5,7")
     }
 
-    func testCheckpointsAreRotatedAndHoldTheDeck() throws {
-        let directory = scratchDirectory("rotate")
-        let config = try configuration(directory, extra: "checkpoint:\n  every_steps: 2\n  keep: 2")
+    /// Runs the test deck with `checkpoint` settings; returns the run and its checkpoint files.
+    func runWithCheckpoints(_ name: String, _ checkpoint: String) throws -> (RunConfiguration, Simulation, [String]) {
+        let config = try configuration(scratchDirectory(name), extra: "checkpoint:\n" + checkpoint)
         let simulation = try Simulation(configuration: config, world: testWorld)
         _ = try simulation.run()
-        let names = try FileManager.default.contentsOfDirectory(atPath: simulation.checkpointDirectory).sorted()
+        return (config, simulation, try FileManager.default.contentsOfDirectory(atPath: simulation.checkpointDirectory).sorted())
+    }
+
+    func testCheckpointsAreRotatedAndHoldTheDeck() throws {
+        let (config, simulation, names) = try runWithCheckpoints("rotate", "  every_steps: 2\n  keep: 2")
         // 8 steps to t = 1: checkpoints at steps 2, 4, 6 and the final 8; the newest two remain.
         XCTAssertEqual(simulation.progress.step, 8)
         XCTAssertEqual(names, ["checkpoint_00000006.h5", "checkpoint_00000008.h5"])
@@ -166,11 +170,7 @@ final class RunOutputTests: XCTestCase {
     /// checkpoint.every_wall_time alone takes checkpoints (here: a cadence shorter than any step,
     /// so one after every step), and keep still rotates them.
     func testWallTimeCadenceTakesCheckpoints() throws {
-        let directory = scratchDirectory("rotate-wall")
-        let config = try configuration(directory, extra: "checkpoint:\n  every_wall_time: 1e-6 s\n  keep: 3")
-        let simulation = try Simulation(configuration: config, world: testWorld)
-        _ = try simulation.run()
-        let names = try FileManager.default.contentsOfDirectory(atPath: simulation.checkpointDirectory).sorted()
+        let (_, simulation, names) = try runWithCheckpoints("rotate-wall", "  every_wall_time: 1e-6 s\n  keep: 3")
         XCTAssertEqual(simulation.progress.step, 8)
         XCTAssertEqual(names, ["checkpoint_00000006.h5", "checkpoint_00000007.h5", "checkpoint_00000008.h5"])
     }
