@@ -33,7 +33,7 @@ public enum Checkpoint {
         let file = try HDF5File.create(path: temporary, communicator: grid.communicator)
         try file.createGroup("/fields")
         try writeFields([], to: file, grid: grid, lengthUnit: "")
-        for field in model.stateFields {
+        for field in model.stateFields + model.warmStartFields {
             try file.writeBlock("/fields/\(field.name)", values: field.interiorValues(), global: grid.geometry.cells,
                                 dimensions: grid.geometry.dimensions, box: grid.localBox, attributes: [("units", .text(field.units))])
         }
@@ -79,11 +79,17 @@ public enum Checkpoint {
                                             dimensions: grid.geometry.dimensions, box: grid.localBox)
             field.setInterior(values)
         }
+        for field in model.warmStartFields {
+            guard file.exists("/fields/\(field.name)") else { field.fill(0); continue }
+            field.setInterior(try file.readBlock("/fields/\(field.name)", global: grid.geometry.cells,
+                                                 dimensions: grid.geometry.dimensions, box: grid.localBox))
+        }
         // An emergency checkpoint holds the failed state, and bit rot can put a NaN anywhere; no
         // run continues from either (one reduction, so every rank refuses together).
-        let nonFinite = grid.communicator.sum(model.stateFields.map { Int64($0.firstNonFinite() == nil ? 0 : 1) })
+        let loaded = model.stateFields + model.warmStartFields
+        let nonFinite = grid.communicator.sum(loaded.map { Int64($0.firstNonFinite() == nil ? 0 : 1) })
         if let bad = nonFinite.firstIndex(where: { $0 > 0 }) {
-            throw HDF5Error("\(path): field '\(model.stateFields[bad].name)' holds non-finite values in \(nonFinite[bad]) rank block(s); a corrupted file, or the emergency checkpoint of a failed run (restart from the checkpoint before it)")
+            throw HDF5Error("\(path): field '\(loaded[bad].name)' holds non-finite values in \(nonFinite[bad]) rank block(s); a corrupted file, or the emergency checkpoint of a failed run (restart from the checkpoint before it)")
         }
         let steps = try file.readReplicatedIntegers("/output_history/steps")
         let times = try file.readReplicatedDoubles("/output_history/times")

@@ -17,8 +17,9 @@ public final class ElectrodepositionModel: SimulationModel {
     package let routing: LithiumRouting
     package let relaxation: PhaseFieldRelaxation
     private let transport: NernstPlanckTransport
-    private let diffusivity: Field
-    private let ionSource: Field
+    /// Binary mode only, so allocated on first use.
+    private lazy var diffusivity = grid.makeField("diffusivity", units: "m^2/s")
+    private lazy var ionSource = grid.makeField("ion_source", units: "1/s")
     package let columns: Communicator
     package let work: Field
     /// Polycrystal: grain ids (as exact Doubles) and the boundary indicator b (MODEL.md §3).
@@ -114,8 +115,6 @@ public final class ElectrodepositionModel: SimulationModel {
         routing.contact = settings.binaryElectrolyte ? nil : parameters.contact
         self.routing = routing
         transport = NernstPlanckTransport(inverseThermalVoltage: PhysicalConstants.inverseThermalVoltage(temperature: configuration.temperature))
-        diffusivity = grid.makeField("diffusivity", units: "m^2/s")
-        ionSource = grid.makeField("ion_source", units: "1/s")
         relaxation = PhaseFieldRelaxation(mobility: parameters.mobility, gradientCoefficient: parameters.phaseField.gradientCoefficient,
                                           barrierHeight: parameters.phaseField.barrierHeight, noise: settings.noise, seed: settings.seed)
         // Ranks that share lateral columns (same y, z block) reduce the reservoir together.
@@ -129,6 +128,7 @@ public final class ElectrodepositionModel: SimulationModel {
         [state.lithium, state.void, state.ionicPotential, state.electronicPotential, state.reservoir] + (settings.binaryElectrolyte ? [state.concentration] : [])
             + [grainIds, boundary, nucleated].compactMap { $0 }
     }
+    public var warmStartFields: [Field] { potentials.warmStartFields }
     public var outputFields: [Field] { stateFields + [state.overpotential, state.faradaicCurrent, componentLabels, contactMap] }
 
     public var diagnosticNames: [String] {
@@ -386,14 +386,14 @@ public final class ElectrodepositionModel: SimulationModel {
         // to rounding, so the margin is a few ulps of 1, not a physical tolerance.
         let fraction = -Self.fractionMargin...(1 + Self.fractionMargin), anything = Field.finite
         let interfaceAdvice = "reduce solver.max_fraction_change or time.max_dt; if it persists the interface is too thin for Δx (raise phase_field.interface_cells)"
-        let checks: [(Field, ClosedRange<Double>, String, String)] = [
+        var checks: [(Field, ClosedRange<Double>, String, String)] = [
             (state.lithium, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
             (state.void, fraction, " (a volume fraction must be in [0, 1])", interfaceAdvice),
             (state.reservoir, -1e-12...Field.finite.upperBound, " (the reservoir thickness must be ≥ 0)", "reduce time.max_dt"),
             (state.ionicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
             (state.electronicPotential, anything, "", "the potential solve diverged: check the conductivities, or lower the current or voltage"),
-            (state.concentration, anything, "", "Li⁺ transport failed: reduce time.max_dt"),
         ]
+        if settings.binaryElectrolyte { checks.append((state.concentration, anything, "", "Li⁺ transport failed: reduce time.max_dt")) }
         // One reduction per step: which fields have a problem on any rank.
         let found = checks.map { $0.0.firstOutside($0.1) }
         let counts = grid.communicator.sum(found.map { Int64($0 == nil ? 0 : 1) })

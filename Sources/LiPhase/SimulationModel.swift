@@ -6,6 +6,10 @@ public protocol SimulationModel: AnyObject {
     var grid: DistributedGrid { get }
     /// Fields that make up the state: written to checkpoints (and to field output).
     var stateFields: [Field] { get }
+    /// Solver warm starts carried from step to step. They change no answer beyond the solver's
+    /// tolerance, but a restart repeats the uninterrupted run bit for bit only with them, so
+    /// checkpoints hold them; a checkpoint without them (an older file) starts them from zero.
+    var warmStartFields: [Field] { get }
     /// Fields written to the field files: the state plus derived fields worth looking at.
     var outputFields: [Field] { get }
     /// Scalars besides the fields that a restart needs (accumulated charge, reference inventory…).
@@ -61,6 +65,7 @@ public struct NumericalFailure: Error, CustomStringConvertible {
 
 extension SimulationModel {
     public var outputFields: [Field] { stateFields }
+    public var warmStartFields: [Field] { [] }
     public var scalarState: [String: Double] { [:] }
     public func nextStop(after time: Double) -> Double? { nil }
 }

@@ -15,8 +15,9 @@ public final class ElectrodepositionState {
     public let electronicPotential: Field
     /// h_a, the anode reservoir behind the domain (m), stored in every cell of its column.
     public let reservoir: Field
-    /// c̃ = c/c₀, the normalised Li⁺ concentration (binary-electrolyte mode; 1 otherwise).
-    public let concentration: Field
+    /// c̃ = c/c₀, the normalised Li⁺ concentration: binary-electrolyte mode only, so allocated on
+    /// first use (its value is 1 otherwise, and nothing reads it then).
+    public private(set) lazy var concentration = grid.makeField("concentration", units: "1", value: 1)
 
     // Properties and derived fields, recomputed every step.
     public let ionicConductivity: Field
@@ -40,7 +41,6 @@ public final class ElectrodepositionState {
         ionicPotential = grid.makeField("phi", units: "V")
         electronicPotential = grid.makeField("phi_e", units: "V")
         reservoir = grid.makeField("reservoir", units: "m")
-        concentration = grid.makeField("concentration", units: "1", value: 1)
         ionicConductivity = grid.makeField("sigma_ionic", units: "S/m")
         electronicConductivity = grid.makeField("sigma_electronic", units: "S/m")
         reactiveArea = grid.makeField("reactive_area", units: "1/m")

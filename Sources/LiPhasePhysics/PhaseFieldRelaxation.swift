@@ -42,10 +42,45 @@ public struct PhaseFieldRelaxation {
         let inverseH2 = (0..<dims).map { 1 / (grid.geometry.spacing[$0] * grid.geometry.spacing[$0]) }
         let strides = (0..<dims).map { layout.stride($0) }
         let l = mobility, w = barrierHeight, kappa = gradientCoefficient
-        let region = regions.map { UnsafePointer($0.index.pointer) }
-        let frozen = regions?.frozen ?? [false]
-        let regionCount = (regions?.count ?? 0) + 1
-        @inline(__always) func regionOf(_ p: Int) -> Int { region.map { Int($0[p]) } ?? 0 }
+        let noisy = noise > 0, noiseScale = noise * l * w, seed = seed, counter = UInt64(step)
+        // The local bracket without λ: the double-well force plus the weighted noise.
+        @inline(__always) func localRate(_ c: Double, _ i: Int, _ j: Int, _ k: Int) -> Double {
+            var local = -l * w * 2 * c * (1 - c) * (1 - 2 * c)
+            if noisy {
+                local += noiseScale * Self.weight(c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: counter)
+            }
+            return local
+        }
+        guard let regions else {
+            // Binary mode: one region and no frozen cells, so the loops need no region lookups.
+            let sums = try grid.reproducibleRegionSums(regions: 1, width: 2) { tile, add in
+                var localSum = 0.0, weightSum = 0.0
+                for k in tile.lower.z..<tile.upper.z { for j in tile.lower.y..<tile.upper.y {
+                    let base = layout.offset(0, j, k)
+                    for i in tile.lower.x..<tile.upper.x {
+                        let p = base &+ i
+                        let c = xi[p]
+                        var laplacian = (xi[p &- 1] + xi[p &+ 1] - 2 * c) * inverseH2[0]
+                        for axis in 1..<dims { laplacian += (xi[p &- strides[axis]] + xi[p &+ strides[axis]] - 2 * c) * inverseH2[axis] }
+                        let local = localRate(c, i, j, k)
+                        r[p] = l * kappa * laplacian + local
+                        localSum += local
+                        weightSum += Self.weight(c)
+                    }
+                } }
+                add(0, 0, localSum)
+                add(0, 1, weightSum)
+            }
+            let lambda = sums[1] > 0 ? -sums[0] / sums[1] : 0
+            for k in 0..<n.z { for j in 0..<n.y {
+                let base = layout.offset(0, j, k)
+                for i in 0..<n.x { Self.update(base &+ i, xi, v, dt * (r[base &+ i] + lambda * Self.weight(xi[base &+ i]))) }
+            } }
+            return
+        }
+        let region = UnsafePointer(regions.index.pointer)
+        let frozen = regions.frozen
+        let regionCount = regions.count + 1
         // Per region: Σ of the local (bracket) rate and Σw over the cells that relax.
         let sums = try grid.reproducibleRegionSums(regions: regionCount, width: 2) { tile, add in
             var lastRegion = -1, localSum = 0.0, weightSum = 0.0
@@ -53,20 +88,17 @@ public struct PhaseFieldRelaxation {
                 let base = layout.offset(0, j, k)
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
-                    let own = regionOf(p)
+                    let own = Int(region[p])
                     if frozen[own] { r[p] = 0; continue }
                     let c = xi[p]
                     var laplacian = 0.0
                     for axis in 0..<dims {
                         var below = xi[p &- strides[axis]], above = xi[p &+ strides[axis]]
-                        if frozen[regionOf(p &- strides[axis])] { below = c }
-                        if frozen[regionOf(p &+ strides[axis])] { above = c }
+                        if frozen[Int(region[p &- strides[axis]])] { below = c }
+                        if frozen[Int(region[p &+ strides[axis]])] { above = c }
                         laplacian += (above + below - 2 * c) * inverseH2[axis]
                     }
-                    var local = -l * w * 2 * c * (1 - c) * (1 - 2 * c)
-                    if noise > 0 {
-                        local += noise * l * w * Self.weight(c) * CounterRandom.symmetric(seed: seed, cell: state.globalIndex(i, j, k), step: UInt64(step))
-                    }
+                    let local = localRate(c, i, j, k)
                     r[p] = l * kappa * laplacian + local
                     if own != lastRegion {
                         if lastRegion >= 0 { add(lastRegion, 0, localSum); add(lastRegion, 1, weightSum) }
@@ -83,20 +115,25 @@ public struct PhaseFieldRelaxation {
             let base = layout.offset(0, j, k)
             for i in 0..<n.x {
                 let p = base &+ i
-                let own = regionOf(p)
+                let own = Int(region[p])
                 if frozen[own] { continue }
-                let old = xi[p]
-                let updated = Swift.min(1, Swift.max(0, old + dt * (r[p] + lambda[own] * Self.weight(old))))
-                let change = updated - old
-                xi[p] = updated
-                // The other phases make room (or take the space back) in proportion.
-                let solid = Swift.max(0, 1 - old - v[p]), other = solid + v[p]
-                if other > 0 {
-                    v[p] = Swift.max(0, v[p] - change * v[p] / other)
-                }
-                if xi[p] + v[p] > 1 { v[p] = 1 - xi[p] }
+                Self.update(p, xi, v, dt * (r[p] + lambda[own] * Self.weight(xi[p])))
             }
         } }
+    }
+
+    /// ξ ← clamp(ξ + change); the other phases make room (or take the space back) in proportion.
+    @inline(__always)
+    static func update(_ p: Int, _ xi: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, _ increment: Double) {
+        let old = xi[p]
+        let updated = Swift.min(1, Swift.max(0, old + increment))
+        let change = updated - old
+        xi[p] = updated
+        let solid = Swift.max(0, 1 - old - v[p]), other = solid + v[p]
+        if other > 0 {
+            v[p] = Swift.max(0, v[p] - change * v[p] / other)
+        }
+        if xi[p] + v[p] > 1 { v[p] = 1 - xi[p] }
     }
 
     /// h′(ξ) = 30ξ²(1−ξ)²: where the multiplier and the noise act.

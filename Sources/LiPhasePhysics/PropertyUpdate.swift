@@ -69,12 +69,13 @@ public struct PropertyUpdate {
         let region = regions.map { UnsafePointer($0.index.pointer) }, frozen = regions?.frozen ?? [], connected = regions?.anodeConnected ?? []
         let inverseTwoH = (0..<dims).map { 0.5 / grid.geometry.spacing[$0] }
         let strides = (0..<dims).map { layout.stride($0) }
+        let concentration = binary ? UnsafePointer(state.concentration.pointer) : nil
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
             for i in 0..<n.x {
                 let p = base &+ i
                 let li = xi[p], vo = v[p]
-                let ionicScale = binary ? Swift.max(state.concentration.pointer[p], 0) : 1
+                let ionicScale = concentration.map { Swift.max($0[p], 0) } ?? 1
                 var ionic = ionicElectrolyte, electronic = electronicElectrolyte
                 if let b, let sheetProfile {
                     ionic = GrainBoundaryRules.mix(grain: ionic, band: ionicBand, indicator: b[p])

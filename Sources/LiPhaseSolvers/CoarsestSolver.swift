@@ -33,7 +33,7 @@ final class CoarsestSolver {
         let layout = level.layout
         for k in 0..<cells.z { for j in 0..<cells.y { for i in 0..<cells.x {
             let row = index(i, j, k)
-            a[row * n + row] += level.diagonal.pointer[layout.offset(i, j, k)]
+            a[row * n + row] += level.diagonal(at: layout.offset(i, j, k))
             for axis in 0..<level.dimensions {
                 var position = [i, j, k]
                 let t = level.faces[axis].pointer

@@ -8,11 +8,16 @@ public struct EllipticTolerance: Sendable, Equatable {
     /// Or when the last PCG update changed no cell by more than this (solution units), which
     /// bounds the error directly once the iteration contracts well.
     public var absoluteIncrement: Double?
+    /// Or when the last update is this fraction of the largest update of the solve: the solve
+    /// then holds the solution's change to about that relative accuracy, all an inexact Newton
+    /// step needs (its forcing term).
+    public var relativeIncrement: Double?
     public var maximumIterations: Int
 
-    public init(relativeResidual: Double, absoluteIncrement: Double? = nil, maximumIterations: Int = 100) {
+    public init(relativeResidual: Double, absoluteIncrement: Double? = nil, relativeIncrement: Double? = nil, maximumIterations: Int = 100) {
         self.relativeResidual = relativeResidual
         self.absoluteIncrement = absoluteIncrement
+        self.relativeIncrement = relativeIncrement
         self.maximumIterations = maximumIterations
     }
 }
@@ -24,6 +29,7 @@ extension EllipticTolerance {
         guard residualNorm.isFinite else { throw EllipticSolverError.nonFinite }
         if report.relativeResidual <= relativeResidual { return true }
         if let absoluteIncrement, report.lastIncrement <= absoluteIncrement { return true }
+        if let relativeIncrement, report.lastIncrement <= relativeIncrement * report.largestIncrement { return true }
         if report.iterations == maximumIterations {
             throw EllipticSolverError.notConverged(iterations: report.iterations, relativeResidual: report.relativeResidual)
         }
@@ -36,6 +42,8 @@ public struct EllipticSolveReport: Sendable, Equatable {
     public var relativeResidual = 0.0
     /// Largest change of any cell in the last iteration.
     public var lastIncrement = 0.0
+    /// Largest change of any cell in any iteration of this solve.
+    public var largestIncrement = 0.0
     /// Work in units of one variable-coefficient sweep over the finest grid.
     public var sweepEquivalents = 0.0
 
@@ -63,15 +71,22 @@ public final class EllipticSolver {
     private lazy var residual = grid.makeField("r", units: "")
     private lazy var direction = grid.makeField("p", units: "")
     private lazy var product = grid.makeField("Ap", units: "")
+    private lazy var preconditioned = grid.makeField("z", units: "")
     private var boundaries = BoundaryConditions.allPeriodic()
     private var work = 0.0
 
-    public init(grid: DistributedGrid) throws {
+    /// `partner`: a solver on the same grid whose V-cycles never run at the same time as this
+    /// one's (the two blocks of a coupled solve); the two then share the cycles' work vectors.
+    public init(grid: DistributedGrid, sharingCycleVectorsWith partner: EllipticSolver? = nil) throws {
         self.grid = grid
         precondition(grid.layout.ghosts.x == 1, "the solver works on grids with one ghost layer")
         let dims = grid.geometry.dimensions
+        func partnerLevel(_ index: Int) -> MultigridLevel? {
+            guard let partner, index < partner.levels.count else { return nil }
+            return partner.levels[index]
+        }
         let fine = MultigridLevel(dimensions: dims, globalCells: grid.geometry.cells, box: grid.localBox,
-                                  decomposition: grid.decomposition, replicated: false, weight: 1)
+                                  decomposition: grid.decomposition, replicated: false, weight: 1, sharingWith: partnerLevel(0), finest: true)
         levels = [fine]
         let fineCells = Double(grid.geometry.cells.product)
         var current = fine
@@ -85,7 +100,7 @@ public final class EllipticSolver {
             let aligned = communicator.all((0..<3).allSatisfy { !axes[$0] || current.box.lower[$0] % 2 == 0 })
             if current.replicated || communicator.size == 1 || aligned {
                 if current.replicated {
-                    coarse = try replicatedLevel(cells: cells, weight: weight)
+                    coarse = try replicatedLevel(cells: cells, weight: weight, sharingWith: partnerLevel(levels.count))
                 } else {
                     var lower = current.box.lower, upper = current.box.upper
                     for axis in 0..<3 where axes[axis] {
@@ -93,13 +108,14 @@ public final class EllipticSolver {
                         upper[axis] = (upper[axis] + 1) / 2
                     }
                     let box = Box(lower: lower, size: Index3(upper.x - lower.x, upper.y - lower.y, upper.z - lower.z))
-                    coarse = MultigridLevel(dimensions: dims, globalCells: cells, box: box, decomposition: current.decomposition, replicated: false, weight: weight)
+                    coarse = MultigridLevel(dimensions: dims, globalCells: cells, box: box, decomposition: current.decomposition, replicated: false, weight: weight,
+                                            sharingWith: partnerLevel(levels.count))
                 }
             } else {
                 // Aggregates would straddle ranks: gather this grid, continue replicated.
                 let shadow = try replicatedLevel(cells: current.globalCells, weight: current.weight)
                 gather = LevelGather(level: current, shadow: shadow)
-                coarse = try replicatedLevel(cells: cells, weight: weight)
+                coarse = try replicatedLevel(cells: cells, weight: weight, sharingWith: partnerLevel(levels.count))
             }
             transitions.append((Coarsening(axes: axes), gather))
             levels.append(coarse)
@@ -111,11 +127,11 @@ public final class EllipticSolver {
     }
 
     /// A level holding the whole grid on this rank alone (MPI_COMM_SELF).
-    private func replicatedLevel(cells: Index3, weight: Double) throws -> MultigridLevel {
+    private func replicatedLevel(cells: Index3, weight: Double, sharingWith partner: MultigridLevel? = nil) throws -> MultigridLevel {
         let dimensions = grid.geometry.dimensions
         let decomposition = try CartesianDecomposition(world: .selfOnly(), globalCells: cells, dimensions: dimensions, periodic: grid.decomposition.periodic)
         return MultigridLevel(dimensions: dimensions, globalCells: cells, box: Box(lower: Index3(0, 0, 0), size: cells),
-                              decomposition: decomposition, replicated: true, weight: weight)
+                              decomposition: decomposition, replicated: true, weight: weight, sharingWith: partner)
     }
 
     public var levelCount: Int { levels.count }
@@ -230,17 +246,20 @@ public final class EllipticSolver {
     }
 
     /// y = L x on the finest grid (one variable-coefficient sweep: the unit of solver work).
-    /// Refreshes the ghosts of `x`.
+    /// Refreshes the face ghosts of `x`, overlapping their exchange with the interior's work.
     public func applyOperator(_ x: Field, into y: Field) throws {
         let fine = levels[0]
         fine.clearWallGhosts(x)
-        try fine.exchange(x)
-        fine.applyOperator(x, into: y, subtractingFrom: nil, positive: true)
+        try fine.applyOperator(x, into: y, subtractingFrom: nil, positive: true)
     }
 
     /// D = Σ_f T_f + d: the operator's diagonal in integrated units.
     public func diagonal(into output: Field) {
-        output.copy(from: levels[0].diagonal)
+        let fine = levels[0], layout = fine.layout, n = layout.interior, out = output.pointer
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            for i in 0..<n.x { out[base &+ i] = fine.diagonal(at: base &+ i) }
+        } }
     }
 
     /// z = M⁻¹ r for one V(1,1) cycle from zero. With red–black order reversed after the
@@ -249,11 +268,6 @@ public final class EllipticSolver {
     /// Returns its work in sweep equivalents. Collective.
     public func applyPreconditioner(_ r: Field, into z: Field) throws -> Double {
         let fine = levels[0]
-        let savedRight = fine.rhs, savedSolution = fine.solution
-        defer {
-            fine.rhs = savedRight
-            fine.solution = savedSolution
-        }
         fine.rhs = r
         fine.solution = z
         work = 0
@@ -319,8 +333,7 @@ public final class EllipticSolver {
         var report = EllipticSolveReport()
         fine.clearWallGhosts(x)
         fine.clearWallGhosts(direction)
-        try fine.exchange(x)
-        fine.applyOperator(x, into: residual, subtractingFrom: b)
+        try fine.applyOperator(x, into: residual, subtractingFrom: b)
         work += 1
         let rightNorm = dot(b, b).squareRoot()
         var residualNorm = dot(residual, residual).squareRoot()
@@ -330,7 +343,7 @@ public final class EllipticSolver {
         if residualNorm <= tolerance.relativeResidual * scale { report.sweepEquivalents = work; return report }
 
         fine.rhs = residual
-        let preconditioned = fine.solution
+        fine.solution = preconditioned
         var previous = 0.0
         let n = fine.layout.interior
         for iteration in 1...tolerance.maximumIterations {
@@ -343,8 +356,7 @@ public final class EllipticSolver {
                 let base = fine.layout.offset(0, j, k)
                 for i in 0..<n.x { p[base &+ i] = z[base &+ i] + beta * p[base &+ i] }
             } }
-            try fine.exchange(direction)
-            fine.applyOperator(direction, into: product, subtractingFrom: nil)   // product = −L p
+            try fine.applyOperator(direction, into: product, subtractingFrom: nil)   // product = −L p
             work += 1.25
             let curvature = -dot(direction, product)
             guard curvature > 0, curvature.isFinite else {
@@ -367,11 +379,11 @@ public final class EllipticSolver {
             work += 0.75
             report.iterations = iteration
             report.lastIncrement = grid.communicator.max(largest)
+            report.largestIncrement = Swift.max(report.largestIncrement, report.lastIncrement)
             residualNorm = dot(residual, residual).squareRoot()
             report.relativeResidual = residualNorm / scale
             if try tolerance.isReached(by: report, residualNorm: residualNorm) { break }
         }
-        fine.solution = preconditioned
         report.sweepEquivalents = work
         return report
     }

@@ -30,37 +30,44 @@ public final class ExchangeCoupledSolver {
     private let second: EllipticSolver
     /// K·D₂/(D₂ + K) − K per cell (integrated): what the first solver's operator adds to L₁ + K.
     private let schurShift: Field
-    /// K = k·V per cell.
-    private let exchange: Field
+    /// k per volume (K = k·V): the caller's field, read by `setOperator` and by every solve, so
+    /// it must not change between the two.
+    private let exchangeCoefficient: Field
+    private let volume: Double
     private let residual1: Field, residual2: Field
     private let preconditioned1: Field, preconditioned2: Field
     private let direction1: Field, direction2: Field
+    /// A·p, and the preconditioner's and `setOperator`'s scratch: each of those uses runs before
+    /// the product is formed or after it was last read.
     private let product1: Field, product2: Field
-    private let scratch1: Field, scratch2: Field
 
-    public init(grid: DistributedGrid) throws {
+    public init(grid: DistributedGrid, exchange coefficient: Field) throws {
         self.grid = grid
+        exchangeCoefficient = coefficient
         first = try EllipticSolver(grid: grid)
-        second = try EllipticSolver(grid: grid)
+        second = try EllipticSolver(grid: grid, sharingCycleVectorsWith: first)
         func field(_ name: String) -> Field { grid.makeField(name, units: "") }
         schurShift = field("schur_shift")
-        exchange = field("exchange")
+        volume = grid.geometry.cellVolume
         residual1 = field("r1"); residual2 = field("r2")
         preconditioned1 = field("z1"); preconditioned2 = field("z2")
         direction1 = field("p1"); direction2 = field("p2")
         product1 = field("Ap1"); product2 = field("Ap2")
-        scratch1 = field("t1"); scratch2 = field("t2")
     }
 
+    /// Two vectors a caller may use between solves: the preconditioned residuals, which every CG
+    /// iteration overwrites before reading. Their contents do not survive `solve`.
+    public var workspace: (Field, Field) { (preconditioned1, preconditioned2) }
+
     /// Builds both operators: conductivities σ₁, σ₂ with their wall conditions (as
-    /// `EllipticSolver.setOperator`) and the exchange coefficient k per volume. Collective.
-    public func setOperator(firstConductivity: Field, firstWalls: BoundaryConditions, secondConductivity: Field, secondWalls: BoundaryConditions,
-                            exchange coefficient: Field) throws {
+    /// `EllipticSolver.setOperator`) and the exchange coefficient's current values. Collective.
+    public func setOperator(firstConductivity: Field, firstWalls: BoundaryConditions, secondConductivity: Field, secondWalls: BoundaryConditions) throws {
+        let coefficient = exchangeCoefficient
         try second.setOperator(conductivity: secondConductivity, reaction: coefficient, boundaries: secondWalls)
-        second.diagonal(into: scratch2)
-        let layout = exchange.layout, n = layout.interior, volume = grid.geometry.cellVolume
-        let k = UnsafePointer(coefficient.pointer), diagonal = UnsafePointer(scratch2.pointer)
-        let K = exchange.pointer, shift = schurShift.pointer, schurReaction = scratch1.pointer
+        second.diagonal(into: product2)
+        let layout = coefficient.layout, n = layout.interior, volume = volume
+        let k = UnsafePointer(coefficient.pointer), diagonal = UnsafePointer(product2.pointer)
+        let shift = schurShift.pointer, schurReaction = product1.pointer
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
@@ -69,12 +76,11 @@ public final class ExchangeCoupledSolver {
                 let conductance = diagonal[p] - exchangeCell
                 let total = conductance + exchangeCell
                 let reduced = total > 0 ? exchangeCell * conductance / total : 0
-                K[p] = exchangeCell
                 shift[p] = reduced - exchangeCell
                 schurReaction[p] = reduced / volume
             }
         } }
-        try first.setOperator(conductivity: firstConductivity, reaction: scratch1, boundaries: firstWalls)
+        try first.setOperator(conductivity: firstConductivity, reaction: product1, boundaries: firstWalls)
     }
 
     /// b = s·V (times `secondScale` for the second block) plus the wall terms of each block (see `EllipticSolver.assembleRightHandSide`).
@@ -85,19 +91,20 @@ public final class ExchangeCoupledSolver {
         second.assembleRightHandSide(source: secondSource, scale: secondScale, walls: secondWalls, into: b2)
     }
 
-    /// (y₁, y₂) = A (x₁, x₂). Refreshes the ghosts of x.
+    /// (y₁, y₂) = A (x₁, x₂). Refreshes the face ghosts of x.
     private func multiply(_ x1: Field, _ x2: Field, into y1: Field, _ y2: Field) throws {
         try first.applyOperator(x1, into: y1)
         try second.applyOperator(x2, into: y2)
         let layout = x1.layout, n = layout.interior
-        let u = UnsafePointer(x1.pointer), w = UnsafePointer(x2.pointer), K = UnsafePointer(exchange.pointer), shift = UnsafePointer(schurShift.pointer)
-        let out1 = y1.pointer, out2 = y2.pointer
+        let u = UnsafePointer(x1.pointer), w = UnsafePointer(x2.pointer), k = UnsafePointer(exchangeCoefficient.pointer), shift = UnsafePointer(schurShift.pointer)
+        let out1 = y1.pointer, out2 = y2.pointer, volume = volume
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x {
                 let p = base &+ i
-                out1[p] += -shift[p] * u[p] - K[p] * w[p]
-                out2[p] -= K[p] * u[p]
+                let exchangeCell = k[p] * volume
+                out1[p] += -shift[p] * u[p] - exchangeCell * w[p]
+                out2[p] -= exchangeCell * u[p]
             }
         } }
     }
@@ -105,18 +112,18 @@ public final class ExchangeCoupledSolver {
     /// (z₁, z₂) = M⁻¹ (r₁, r₂), the symmetric block factorisation above.
     private func precondition(_ r1: Field, _ r2: Field, into z1: Field, _ z2: Field) throws -> Double {
         var work = try second.applyPreconditioner(r2, into: z2)
-        let layout = r1.layout, n = layout.interior, K = UnsafePointer(exchange.pointer)
-        let t1 = scratch1.pointer, t2 = scratch2.pointer
+        let layout = r1.layout, n = layout.interior, k = UnsafePointer(exchangeCoefficient.pointer), volume = volume
+        let t1 = product1.pointer, t2 = product2.pointer
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
-            for i in 0..<n.x { let p = base &+ i; t1[p] = r1.pointer[p] + K[p] * z2.pointer[p] }
+            for i in 0..<n.x { let p = base &+ i; t1[p] = r1.pointer[p] + k[p] * volume * z2.pointer[p] }
         } }
-        work += try first.applyPreconditioner(scratch1, into: z1)
+        work += try first.applyPreconditioner(product1, into: z1)
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
-            for i in 0..<n.x { let p = base &+ i; t2[p] = K[p] * z1.pointer[p] }
+            for i in 0..<n.x { let p = base &+ i; t2[p] = k[p] * volume * z1.pointer[p] }
         } }
-        work += try second.applyPreconditioner(scratch2, into: scratch1)
+        work += try second.applyPreconditioner(product2, into: product1)
         for kk in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, kk)
             for i in 0..<n.x { let p = base &+ i; z2.pointer[p] += t1[p] }
@@ -128,7 +135,7 @@ public final class ExchangeCoupledSolver {
     /// alone (A without the exchange): the quadratic part of the energy whose gradient is the
     /// nonlinear system, for a line search. Collective.
     public func conductionTerms(at x1: Field, _ x2: Field, along d1: Field, _ d2: Field, rightHandSide b1: Field, _ b2: Field) throws -> (slope: Double, curvature: Double) {
-        let layout = x1.layout, K = UnsafePointer(exchange.pointer)
+        let layout = x1.layout, coefficient = UnsafePointer(exchangeCoefficient.pointer), volume = volume
         let u = UnsafePointer(x1.pointer), w = UnsafePointer(x2.pointer), c1 = UnsafePointer(b1.pointer), c2 = UnsafePointer(b2.pointer)
         let e1 = UnsafePointer(d1.pointer), e2 = UnsafePointer(d2.pointer)
         let y1 = UnsafePointer(product1.pointer), y2 = UnsafePointer(product2.pointer)
@@ -139,7 +146,7 @@ public final class ExchangeCoupledSolver {
                 let base = layout.offset(0, j, k)
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
-                    sum += e1[p] * (y1[p] - c1[p]) + e2[p] * (y2[p] - c2[p]) - K[p] * (u[p] - w[p]) * (e1[p] - e2[p])
+                    sum += e1[p] * (y1[p] - c1[p]) + e2[p] * (y2[p] - c2[p]) - coefficient[p] * volume * (u[p] - w[p]) * (e1[p] - e2[p])
                 }
             } }
             return sum
@@ -152,7 +159,7 @@ public final class ExchangeCoupledSolver {
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
                     let difference = e1[p] - e2[p]
-                    sum += e1[p] * y1[p] + e2[p] * y2[p] - K[p] * difference * difference
+                    sum += e1[p] * y1[p] + e2[p] * y2[p] - coefficient[p] * volume * difference * difference
                 }
             } }
             return sum
@@ -232,6 +239,7 @@ public final class ExchangeCoupledSolver {
             } }
             report.iterations = iteration
             report.lastIncrement = grid.communicator.max(largest)
+            report.largestIncrement = Swift.max(report.largestIncrement, report.lastIncrement)
             residualNorm = dot(residual1, residual1, residual2, residual2).squareRoot()
             report.relativeResidual = residualNorm / scale
             if try tolerance.isReached(by: report, residualNorm: residualNorm) { break }

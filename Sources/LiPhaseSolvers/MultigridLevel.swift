@@ -21,16 +21,36 @@ final class MultigridLevel {
 
     let faces: [Field]
     let reaction: Field
-    let diagonal: Field
+    /// 1/D for the smoother. D itself is not stored: it is d + Σ T (`diagonal(at:)`).
     let inverseDiagonal: Field
-    var solution: Field
-    var rhs: Field
+    /// The cycle's unknown and right-hand side. A caller that lends its own vectors (the finest
+    /// level of a preconditioner) never makes the level allocate these.
+    var solution: Field {
+        get { vector(\.ownSolution, name: "u") }
+        set { ownSolution = newValue }
+    }
+    var rhs: Field {
+        get { vector(\.ownRightHandSide, name: "b") }
+        set { ownRightHandSide = newValue }
+    }
+    private var ownSolution: Field?, ownRightHandSide: Field?
+
+    private func vector(_ storage: ReferenceWritableKeyPath<MultigridLevel, Field?>, name: String) -> Field {
+        if let field = self[keyPath: storage] { return field }
+        let field = Field(name: name, units: "", layout: layout)
+        self[keyPath: storage] = field
+        return field
+    }
     let residual: Field
 
     /// Share of the finest grid's cells in this level (for work accounting).
     let weight: Double
 
-    init(dimensions: Int, globalCells: Index3, box: Box, decomposition: CartesianDecomposition, replicated: Bool, weight: Double) {
+    /// `partner`: the same level of a solver whose cycles never overlap this one's; the levels
+    /// then share the residual, and below the finest level also the solution and right-hand
+    /// side (on the finest level those are the caller's vectors).
+    init(dimensions: Int, globalCells: Index3, box: Box, decomposition: CartesianDecomposition, replicated: Bool, weight: Double,
+         sharingWith partner: MultigridLevel? = nil, finest: Bool = false) {
         self.dimensions = dimensions
         self.globalCells = globalCells
         self.box = box
@@ -42,35 +62,43 @@ final class MultigridLevel {
         halo = HaloExchange(decomposition: decomposition, layout: layout)
         faces = (0..<dimensions).map { Field(name: "T\($0)", units: "S", layout: layout) }
         reaction = Field(name: "d", units: "S", layout: layout)
-        diagonal = Field(name: "D", units: "S", layout: layout)
         inverseDiagonal = Field(name: "1/D", units: "1/S", layout: layout)
-        solution = Field(name: "u", units: "", layout: layout)
-        rhs = Field(name: "b", units: "", layout: layout)
-        residual = Field(name: "r", units: "", layout: layout)
+        if let partner, partner.layout == layout {
+            residual = partner.residual
+            if !finest {
+                ownSolution = partner.solution
+                ownRightHandSide = partner.rhs
+            }
+        } else {
+            residual = Field(name: "r", units: "", layout: layout)
+        }
     }
 
     var cellCount: Int { box.cellCount }
 
-    /// D_i = Σ T_f + d_i over the faces of each cell, and its inverse for the smoother.
+    /// D_i = Σ T_f + d_i over the faces of cell p.
+    @inline(__always)
+    func diagonal(at p: Int) -> Double {
+        var sum = reaction.pointer[p]
+        for axis in 0..<dimensions {
+            let t = faces[axis].pointer
+            sum += t[p] + t[p &+ layout.stride(axis)]
+        }
+        return sum
+    }
+
+    /// 1/D for the smoother (0 where D = 0).
     func updateDiagonal() {
         let n = layout.interior
-        let d = reaction.pointer, diag = diagonal.pointer, inverse = inverseDiagonal.pointer
+        let inverse = inverseDiagonal.pointer
         for k in 0..<n.z { for j in 0..<n.y {
             let base = layout.offset(0, j, k)
             for i in 0..<n.x {
-                let p = base &+ i
-                var sum = d[p]
-                for axis in 0..<dimensions {
-                    let t = faces[axis].pointer
-                    sum += t[p] + t[p &+ layout.stride(axis)]
-                }
-                diag[p] = sum
-                inverse[p] = sum > 0 ? 1 / sum : 0
+                let sum = diagonal(at: base &+ i)
+                inverse[base &+ i] = sum > 0 ? 1 / sum : 0
             }
         } }
     }
-
-    func exchange(_ field: Field) throws { try halo.exchange([field.pointer]) }
 
     /// The operator treats a wall ghost as 0 (the wall value lives in the right-hand side). A
     /// field that comes from elsewhere may carry other ghost values (another module may have
@@ -90,19 +118,62 @@ final class MultigridLevel {
 
     // MARK: Kernels
 
+    /// The cells whose stencil reaches no ghost, and the one-cell shell around them in onion
+    /// order (each axis's two layers, less the layers of the axes before it).
+    private lazy var innerBox: (lower: Index3, upper: Index3) = {
+        let n = layout.interior
+        var lower = Index3(0, 0, 0), upper = n
+        for axis in 0..<dimensions {
+            lower[axis] = Swift.min(1, n[axis])
+            upper[axis] = Swift.max(lower[axis], n[axis] - 1)
+        }
+        return (lower, upper)
+    }()
+    private lazy var shell: [(lower: Index3, upper: Index3)] = {
+        let n = layout.interior, inner = innerBox
+        var boxes: [(lower: Index3, upper: Index3)] = []
+        for axis in 0..<dimensions {
+            var lower = Index3(0, 0, 0), upper = n
+            for other in 0..<axis {
+                lower[other] = inner.lower[other]
+                upper[other] = inner.upper[other]
+            }
+            lower[axis] = 0
+            upper[axis] = inner.lower[axis]
+            boxes.append((lower, upper))
+            lower[axis] = Swift.max(inner.lower[axis], inner.upper[axis])
+            upper[axis] = n[axis]
+            boxes.append((lower, upper))
+        }
+        return boxes.filter { box in (0..<3).allSatisfy { box.upper[$0] > box.lower[$0] } }
+    }()
+
+    /// Runs `kernel` over the inner box while the face ghosts of `field` travel, then over the
+    /// shell once they have arrived: the exchange hides behind the interior's work. Valid for
+    /// the 5- and 7-point stencils here, which read no edge or corner ghost.
+    private func overlappingExchange(of field: Field, _ kernel: (_ lower: Index3, _ upper: Index3) -> Void) throws {
+        try halo.startFaceExchange(field.pointer)
+        kernel(innerBox.lower, innerBox.upper)
+        try halo.finishFaceExchange()
+        for box in shell { kernel(box.lower, box.upper) }
+    }
+
     /// One red or black Gauss–Seidel half-sweep. Colours follow global indices, so the update
-    /// is the same whatever the decomposition.
+    /// is the same whatever the decomposition, and the same in any order within a colour.
     func smooth(color: Int) throws {
-        try exchange(solution)
-        let n = layout.interior, sy = layout.strideY, sz = layout.strideZ
+        try overlappingExchange(of: solution) { lower, upper in smooth(color: color, lower: lower, upper: upper) }
+    }
+
+    private func smooth(color: Int, lower: Index3, upper: Index3) {
+        let sy = layout.strideY, sz = layout.strideZ
         let u = solution.pointer, b = UnsafePointer(rhs.pointer), inverse = UnsafePointer(inverseDiagonal.pointer)
         let tx = UnsafePointer(faces[0].pointer), ty = UnsafePointer(faces[1].pointer)
-        let parity = box.lower.x + box.lower.y + box.lower.z
+        let parity = box.lower.x + box.lower.y + box.lower.z + lower.x
         if dimensions == 2 {
-            for j in 0..<n.y {
-                let base = layout.offset(0, j, 0)
+            for j in lower.y..<upper.y {
+                let base = layout.offset(lower.x, j, 0)
                 var i = (color - parity - j) & 1
-                while i < n.x {
+                while i < upper.x - lower.x {
                     let p = base &+ i
                     let s = b[p] + tx[p] * u[p &- 1] + tx[p &+ 1] * u[p &+ 1] + ty[p] * u[p &- sy] + ty[p &+ sy] * u[p &+ sy]
                     u[p] = s * inverse[p]
@@ -111,10 +182,10 @@ final class MultigridLevel {
             }
         } else {
             let tz = UnsafePointer(faces[2].pointer)
-            for k in 0..<n.z { for j in 0..<n.y {
-                let base = layout.offset(0, j, k)
+            for k in lower.z..<upper.z { for j in lower.y..<upper.y {
+                let base = layout.offset(lower.x, j, k)
                 var i = (color - parity - j - k) & 1
-                while i < n.x {
+                while i < upper.x - lower.x {
                     let p = base &+ i
                     var s = b[p] + tx[p] * u[p &- 1] + tx[p &+ 1] * u[p &+ 1] + ty[p] * u[p &- sy] + ty[p &+ sy] * u[p &+ sy]
                     s += tz[p] * u[p &- sz] + tz[p &+ sz] * u[p &+ sz]
@@ -126,27 +197,33 @@ final class MultigridLevel {
     }
 
     /// output = rhs − L input, or −L input without rhs, or L input when `positive` (without
-    /// rhs). `input` must have fresh ghosts.
-    func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?, positive: Bool = false) {
-        let n = layout.interior, sy = layout.strideY, sz = layout.strideZ
-        let u = UnsafePointer(input.pointer), out = output.pointer, diag = UnsafePointer(diagonal.pointer)
+    /// rhs), refreshing the face ghosts of `input` behind the interior's work.
+    func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?, positive: Bool = false) throws {
+        try overlappingExchange(of: input) { lower, upper in
+            applyOperator(input, into: output, subtractingFrom: right, positive: positive, lower: lower, upper: upper)
+        }
+    }
+
+    private func applyOperator(_ input: Field, into output: Field, subtractingFrom right: Field?, positive: Bool, lower: Index3, upper: Index3) {
+        let sy = layout.strideY, sz = layout.strideZ
+        let u = UnsafePointer(input.pointer), out = output.pointer, d = UnsafePointer(reaction.pointer)
         let b = right.map { UnsafePointer($0.pointer) }, sign = positive ? 1.0 : -1.0
         let tx = UnsafePointer(faces[0].pointer), ty = UnsafePointer(faces[1].pointer)
         let tz = dimensions == 3 ? UnsafePointer(faces[2].pointer) : nil
-        for k in 0..<n.z { for j in 0..<n.y {
+        for k in lower.z..<upper.z { for j in lower.y..<upper.y {
             let base = layout.offset(0, j, k)
-            for i in 0..<n.x {
+            for i in lower.x..<upper.x {
                 let p = base &+ i
-                var lu = diag[p] * u[p] - tx[p] * u[p &- 1] - tx[p &+ 1] * u[p &+ 1] - ty[p] * u[p &- sy] - ty[p &+ sy] * u[p &+ sy]
-                if let tz { lu -= tz[p] * u[p &- sz] + tz[p &+ sz] * u[p &+ sz] }
+                let c = u[p]
+                var lu = d[p] * c + tx[p] * (c - u[p &- 1]) + tx[p &+ 1] * (c - u[p &+ 1]) + ty[p] * (c - u[p &- sy]) + ty[p &+ sy] * (c - u[p &+ sy])
+                if let tz { lu += tz[p] * (c - u[p &- sz]) + tz[p &+ sz] * (c - u[p &+ sz]) }
                 out[p] = (b?[p] ?? 0) + sign * lu
             }
         } }
     }
 
     func computeResidual() throws {
-        try exchange(solution)
-        applyOperator(solution, into: residual, subtractingFrom: rhs)
+        try applyOperator(solution, into: residual, subtractingFrom: rhs)
     }
 
     /// Which axes the next coarser level halves: every active axis with more than one cell.

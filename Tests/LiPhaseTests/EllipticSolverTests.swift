@@ -224,12 +224,12 @@ extension EllipticSolverTests {
         var errors: [Double] = []
         for n in [64, 128, 256] {
             let grid = try makeGrid(Index3(n, 2, 1), size: [length, 2 * length / Double(n), 1], conditions: first)
-            let solver = try ExchangeCoupledSolver(grid: grid)
-            let s1 = grid.makeField("s1", units: "", value: sigma1), s2 = grid.makeField("s2", units: "", value: sigma2)
             let exchange = grid.makeField("k", units: "", value: k)
+            let solver = try ExchangeCoupledSolver(grid: grid, exchange: exchange)
+            let s1 = grid.makeField("s1", units: "", value: sigma1), s2 = grid.makeField("s2", units: "", value: sigma2)
             let u1 = grid.makeField("u1", units: ""), u2 = grid.makeField("u2", units: "")
             let b1 = grid.makeField("b1", units: ""), b2 = grid.makeField("b2", units: "")
-            try solver.setOperator(firstConductivity: s1, firstWalls: first, secondConductivity: s2, secondWalls: second, exchange: exchange)
+            try solver.setOperator(firstConductivity: s1, firstWalls: first, secondConductivity: s2, secondWalls: second)
             solver.assembleRightHandSide(firstSource: nil, into: b1, secondSource: nil, into: b2)
             let report = try solver.solve(u1, u2, rightHandSide: b1, b2, tolerance: EllipticTolerance(relativeResidual: 1e-13, maximumIterations: 200))
             XCTAssertLessThanOrEqual(report.iterations, 30, "n = \(n)")
