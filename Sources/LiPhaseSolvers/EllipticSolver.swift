@@ -292,8 +292,7 @@ public final class EllipticSolver {
             }
             return
         }
-        level.solution.fill(0)
-        try level.smooth(color: 0)
+        level.smoothFromZero()
         try level.smooth(color: 1)
         try level.computeResidual()
         let (coarsening, gather) = transitions[index]
@@ -308,8 +307,9 @@ public final class EllipticSolver {
         coarsening.prolong(coarse.solution, coarseBox: coarse.box, into: level.solution, fineBox: level.box)
         try level.smooth(color: 1)
         try level.smooth(color: 0)
-        // Two smoothing sweeps, a residual, a restriction and a prolongation.
-        work += level.weight * 3.5
+        // Three smoothing half-sweeps and a pointwise one (the first), a residual, a restriction
+        // and a prolongation.
+        work += level.weight * 3.25
     }
 
     private func dot(_ a: Field, _ b: Field) -> Double {

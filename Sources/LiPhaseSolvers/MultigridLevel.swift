@@ -164,6 +164,24 @@ final class MultigridLevel {
         try overlappingExchange(of: solution) { lower, upper in smooth(color: color, lower: lower, upper: upper) }
     }
 
+    /// The first half-sweep (colour 0) of a cycle, which starts from u = 0: no neighbour
+    /// contributes yet, so u = b/D on the colour's cells, with no halo and no neighbour reads.
+    /// Bit-identical to `smooth(color: 0)` on a zero field.
+    func smoothFromZero() {
+        solution.fill(0)
+        let n = layout.interior
+        let u = solution.pointer, b = UnsafePointer(rhs.pointer), inverse = UnsafePointer(inverseDiagonal.pointer)
+        let parity = box.lower.x + box.lower.y + box.lower.z
+        for k in 0..<n.z { for j in 0..<n.y {
+            let base = layout.offset(0, j, k)
+            var i = (0 - parity - j - k) & 1
+            while i < n.x {
+                u[base &+ i] = b[base &+ i] * inverse[base &+ i]
+                i &+= 2
+            }
+        } }
+    }
+
     private func smooth(color: Int, lower: Index3, upper: Index3) {
         let sy = layout.strideY, sz = layout.strideZ
         let u = solution.pointer, b = UnsafePointer(rhs.pointer), inverse = UnsafePointer(inverseDiagonal.pointer)
@@ -298,24 +316,27 @@ struct Coarsening {
             let factor = axes[axis] ? 0.5 : 1.0
             var upper = n
             upper[axis] += 1          // faces 0...n along the face axis
-            for k in 0..<upper.z { for j in 0..<upper.y { for i in 0..<upper.x {
-                let index = Index3(i, j, k)
-                var ranges: [Range<Int>] = []
-                for other in 0..<3 {
-                    if other == axis {
-                        // The fine face under coarse face F is fine face 2F (clamped at an odd end).
-                        let f = axes[axis] ? Swift.min(2 * (coarse.box.lower[axis] + index[axis]) - fineBox.lower[axis], fineBox.size[axis])
-                                           : coarse.box.lower[axis] + index[axis] - fineBox.lower[axis]
-                        ranges.append(f..<(f + 1))
-                    } else {
-                        ranges.append(children(other, index[other], fine: fineBox, coarse: coarse.box))
+            let t = fineFaces[axis]
+            // The fine faces under coarse face F: face 2F (clamped at an odd end) along the face
+            // axis, the aggregate's children across it.
+            func fineRange(_ other: Int, _ c: Int) -> Range<Int> {
+                guard other == axis else { return children(other, c, fine: fineBox, coarse: coarse.box) }
+                let f = axes[axis] ? Swift.min(2 * (coarse.box.lower[axis] + c) - fineBox.lower[axis], fineBox.size[axis])
+                                   : coarse.box.lower[axis] + c - fineBox.lower[axis]
+                return f..<(f + 1)
+            }
+            for k in 0..<upper.z {
+                let kr = fineRange(2, k)
+                for j in 0..<upper.y {
+                    let jr = fineRange(1, j), base = coarse.layout.offset(0, j, k)
+                    for i in 0..<upper.x {
+                        let ir = fineRange(0, i)
+                        var sum = 0.0
+                        for kc in kr { for jc in jr { for ic in ir { sum += t[fineLayout.offset(ic, jc, kc)] } } }
+                        out[base &+ i] = factor * sum
                     }
                 }
-                var sum = 0.0
-                let t = fineFaces[axis]
-                for kc in ranges[2] { for jc in ranges[1] { for ic in ranges[0] { sum += t[fineLayout.offset(ic, jc, kc)] } } }
-                out[coarse.layout.offset(i, j, k)] = factor * sum
-            } } }
+            }
         }
         restrict(fineReaction, fineLayout: fineLayout, fineBox: fineBox, into: coarse.reaction, coarseBox: coarse.box)
         coarse.updateDiagonal()
