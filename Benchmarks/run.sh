@@ -34,9 +34,12 @@ run() {
 run $BENCH stream
 run mpirun -np 2 $BENCH stream
 run .build/bench-reference/stream 7
-# Hot kernels out of cache (2048 × 1024: 16 MiB per field), against the triad of the same run.
-run $BENCH kernels $D2 --cells 2048 1024
-run mpirun -np 2 $BENCH kernels $D2 --cells 2048 1024
+# Hot kernels on 2048 × 1024 (16 MiB per field), each against the triad of the same run over
+# arrays of one field's size, so that both stream from the same memory level: DRAM where the L3
+# is smaller than a kernel's fields (32 MiB on the machine of the first records), the L3 where it
+# holds them (300 MiB on the machine of 2026-12-05). STREAM at 256 MiB above is the DRAM figure.
+run $BENCH kernels $D2 --cells 2048 1024 --mib 16
+run mpirun -np 2 $BENCH kernels $D2 --cells 2048 1024 --mib 16
 run $BENCH reference .build/bench-reference/relaxation 2048 1024
 # Whole steps of the standard dendrite decks; strong scaling 1 → 2 ranks; weak scaling on 4
 # oversubscribed ranks (four times the cells of the 1-rank run).

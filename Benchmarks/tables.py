@@ -27,17 +27,18 @@ print("### Machine\n")
 print("```\n" + machine + "\n```\n")
 
 print("### Memory bandwidth (STREAM triad, 24 B per element)\n")
-print("| code | cores | GB/s (median) | range |")
-print("|---|---|---|---|")
+print("| code | cores | MiB per array | GB/s (median) | range |")
+print("|---|---|---|---|---|")
 for r in of("stream"):
-    where = " (in the kernels run)" if r.get("context") == "kernels run" else ""
-    print(f"| Swift (`liphase-bench stream`){where} | {r['ranks']} | {gb(r['bytes_per_second'])} | {gb(r['low'])}–{gb(r['high'])} |")
+    where = " (in the kernels run: the kernels' roofline)" if r.get("context") == "kernels run" else ""
+    print(f"| Swift (`liphase-bench stream`){where} | {r['ranks']} | {r['mebibytes_per_array']} | {gb(r['bytes_per_second'])} | {gb(r['low'])}–{gb(r['high'])} |")
 for r in of("stream (C)"):
-    print(f"| C, gcc -O3 -march=native | 1 | {gb(r['bytes_per_second'])} | {gb(r['low'])}–{gb(r['high'])} |")
+    print(f"| C, gcc -O3 -march=native | 1 | {r['mebibytes_per_array']} | {gb(r['bytes_per_second'])} | {gb(r['low'])}–{gb(r['high'])} |")
 print()
 
-print("### Hot kernels, out of cache\n")
-print("Bytes per cell: compulsory field traffic, counted like STREAM. Roofline: the triad of the same run and ranks.\n")
+print("### Hot kernels\n")
+print("Bytes per cell: compulsory field traffic, counted like STREAM. Roofline: the triad of the same run and ranks, "
+      "over arrays of one field's size (the same memory level as the kernels).\n")
 print("| kernel | grid | ranks | M cell updates/s (median) | range | bytes/cell | GB/s | % of roofline |")
 print("|---|---|---|---|---|---|---|---|")
 for r in of("kernel"):

@@ -4,6 +4,7 @@ import LiPhaseGrid
 import LiPhaseIO
 import LiPhaseParallel
 import LiPhasePhysics
+import LiPhaseSolvers
 
 /// The electrodeposition model of `deckPath` at `cells`, keeping the deck's Δx (the domain grows
 /// with the grid), writing nothing: the harness drives the step itself.
@@ -117,7 +118,30 @@ func kernelBenchmark(world: Communicator, deckPath: String, cells: [Int]?, repet
         // at least: reads ξ, writes the region index
         ("deposit labelling", 8 * 2, { try model.deposits?.update(lithium: state.lithium, grid: grid) }),
     ]
-    for (name, bytes, body) in kernels {
+    // The potential solve's own kernels, on the developed state's ionic conductivity with the
+    // solve's walls. Operator application A·x: reads x, the face transmissibilities of each axis
+    // and the reaction term, writes y. One V(1,1) cycle from zero: per level, the pointwise first
+    // half-sweep (reads b, 1/D; writes u), three half-sweeps (read u, b, 1/D and the faces; write
+    // u), the residual (reads u, b, the faces and the reaction; writes r), the restriction (reads
+    // r) and the prolongation (reads and writes u); the level weights sum to the hierarchy's cells
+    // over the fine cells.
+    let solver = try EllipticSolver(grid: grid)
+    var walls = BoundaryConditions.allPeriodic()
+    walls.lower[0] = .neumann(0)
+    walls.upper[0] = .dirichlet(0)
+    try solver.setOperator(conductivity: state.ionicConductivity, reaction: Field?.none, boundaries: walls)
+    let x = grid.makeField("x", units: ""), y = grid.makeField("y", units: "")
+    x.copy(from: state.ionicPotential)
+    let faces = Double(g.dimensions)
+    let levelBytes = 8 * (3 + 3 * (4 + faces) + (4 + faces) + 1 + 2)
+    let hierarchyWeight = solver.levelCells.reduce(0.0) { $0 + Double($1.x * $1.y * $1.z) } / totalCells
+    let operatorBytes: Double = 8 * (faces + 3)
+    let cycleBytes: Double = levelBytes * hierarchyWeight
+    let solveKernels: [(String, Double, () throws -> Void)] = [
+        ("potential operator A·x", operatorBytes, { try solver.applyOperator(x, into: y) }),
+        ("potential V(1,1) cycle", cycleBytes, { _ = try solver.applyPreconditioner(x, into: y) }),
+    ]
+    for (name, bytes, body) in kernels + solveKernels {
         var rates: [Double] = []
         for _ in 0..<repetitions {
             world.barrier()
