@@ -9,7 +9,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash Scripts/setup.sh
 source Scripts/mpi-env.sh
-command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
+# The C references and the tables need gcc and python3 (standard library only).
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if ((${#missing[@]})); then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 OUT="$ROOT/Benchmarks/results/latest"
 mkdir -p "$OUT" "$ROOT/.build/bench-reference"
 : > "$OUT/results.jsonl"

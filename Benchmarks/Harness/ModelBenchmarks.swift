@@ -93,7 +93,7 @@ func kernelBenchmark(world: Communicator, deckPath: String, cells: [Int]?, repet
     let state = model.state, grid = model.grid
     let polycrystal = model.boundary != nil
     // The electrolyte away from every deposit does not relax (DepositRegions): those cells cost
-    // the kernel a region read and a zero write in pass 1 and a region read in pass 2.
+    // the kernel a region read in each pass.
     var active = 0.0
     if let deposits = model.deposits {
         let layout = deposits.index.layout, n = layout.interior
@@ -105,8 +105,8 @@ func kernelBenchmark(world: Communicator, deckPath: String, cells: [Int]?, repet
         // reads ξ, v, region index (+ b and the sheet profile in a polycrystal); writes σ_i, σ_e, A_r, A_v
         ("properties", 8 * (polycrystal ? 9 : 7), { try model.properties.apply(to: state) }),
         // relaxing cells: pass 1 reads ξ, region, writes the rate; pass 2 reads ξ, region, rate, v,
-        // writes ξ, v (9 fields); the rest 3 (see above)
-        (String(format: "relaxation (deck: %.1f %% of cells relax)", 100 * activeFraction), 8 * (3 + 6 * activeFraction),
+        // writes ξ, v (9 fields); the rest 2 (see above)
+        (String(format: "relaxation (deck: %.1f %% of cells relax)", 100 * activeFraction), 8 * (2 + 7 * activeFraction),
          { try model.relaxation.apply(to: state, dt: dt, step: 3, work: model.work, regions: model.deposits) }),
         // every cell relaxes under one multiplier (binary mode's path, and the C reference's):
         // pass 1 reads ξ, writes the rate; pass 2 reads ξ, rate, v, writes ξ, v

@@ -102,20 +102,32 @@ public enum ComponentLabelling {
             rounds += 1
             if rounds > 100_000 { throw LabellingError("component labelling did not settle after \(rounds) rounds") }
         }
-        // Per-label statistics of this rank's cells, then merged over all ranks by label.
+        // Per-label statistics of this rank's cells, then merged over all ranks by label. Runs of
+        // one label along x (the common case) accumulate in `run` without a dictionary lookup.
         var byLabel: [Int: LithiumComponents.Component] = [:]
+        func empty(_ label: Int) -> LithiumComponents.Component {
+            .init(label: label, cells: 0, fixedVolume: 0, lowestX: Int.max, highestX: Int.min, counterCell: Int.max)
+        }
+        var run: LithiumComponents.Component?
         for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
             let a = local(i, j, k)
             guard parent[a] >= 0 else { continue }
             let label = rootLabel[find(a)], gx = box.lower.x + i
-            var c = byLabel[label] ?? .init(label: label, cells: 0, fixedVolume: 0, lowestX: Int.max, highestX: Int.min, counterCell: Int.max)
+            var c: LithiumComponents.Component
+            if let current = run, current.label == label {
+                c = current
+            } else {
+                if let current = run { byLabel[current.label] = current }
+                c = byLabel[label] ?? empty(label)
+            }
             c.cells += 1
             c.fixedVolume += Int(saturatingInt64(Swift.min(1, xi[layout.offset(i, j, k)]) * LithiumComponents.volumeScale))
             c.lowestX = Swift.min(c.lowestX, gx)
             c.highestX = Swift.max(c.highestX, gx)
             if gx == cells.x - 1 { c.counterCell = Swift.min(c.counterCell, global(i, j, k)) }
-            byLabel[label] = c
+            run = c
         } } }
+        if let current = run { byLabel[current.label] = current }
         let fields = 6
         var packed: [Double] = []
         for c in byLabel.values {
@@ -127,7 +139,7 @@ public enum ComponentLabelling {
         var merged: [Int: LithiumComponents.Component] = [:]
         for start in stride(from: 0, to: all.count, by: fields) {
             let label = Int(all[start]), counter = all[start + 5] < 0 ? Int.max : Int(all[start + 5])
-            var c = merged[label] ?? .init(label: label, cells: 0, fixedVolume: 0, lowestX: Int.max, highestX: Int.min, counterCell: Int.max)
+            var c = merged[label] ?? empty(label)
             c.cells += Int(all[start + 1])
             c.fixedVolume += Int(all[start + 2])
             c.lowestX = Swift.min(c.lowestX, Int(all[start + 3]))

@@ -89,7 +89,8 @@ public struct PhaseFieldRelaxation {
                 for i in tile.lower.x..<tile.upper.x {
                     let p = base &+ i
                     let own = Int(region[p])
-                    if frozen[own] { r[p] = 0; continue }
+                    // A frozen cell's rate is never read: pass 2 skips it too.
+                    if frozen[own] { continue }
                     let c = xi[p]
                     var laplacian = 0.0
                     for axis in 0..<dims {

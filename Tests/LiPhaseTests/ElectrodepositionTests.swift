@@ -87,6 +87,58 @@ final class ElectrodepositionTests: XCTestCase {
         XCTAssertEqual(phi[i2, 1, 0] - phi[i1, 1, 0], expected, accuracy: 0.005 * expected)
     }
 
+    /// The potential solve stops on an estimate of the error left (change·ρ/(1 − ρ)), not on a
+    /// confirming Newton step, and φ_CE follows the Newton iterates. The estimate must be honest:
+    /// re-solving a converged, warm-started step of a nucleating polycrystal at 10 mA/cm² to
+    /// 10⁻¹³ V moves no potential, and not φ_CE, by more than the run's tolerance of 10⁻⁷ V.
+    func testPotentialSolveStopsWithinItsTolerance() throws {
+        let deck = """
+        model: electrodeposition
+        grid:
+          cells: [96, 48]
+          size: [48 um, 24 um]
+        cell:
+          anode_thickness: 8 um
+        electrolyte:
+          fracture_toughness: 0.05 MPa*m^0.5
+          grain_boundary_electronic_conductivity: 1e-3
+        microstructure:
+          kind: voronoi
+          grain_size: 6 um
+          seed: 11
+        phase_field:
+          noise: 0.5
+          seed: 7
+        protocol:
+          current_density: 10 mA/cm2
+        time:
+          end: 1 h
+          max_steps: 6
+        """
+        let simulation = try run(deck)
+        let m = try model(simulation)
+        let tolerance = m.potentials.tolerance
+        XCTAssertEqual(tolerance, 1e-7)
+        // The next step's solve, on the state the run ended with: warm-started, φ_CE following.
+        _ = try m.stableTimeStep(time: diagnostic(simulation, "time"))
+        let phi = m.state.ionicPotential, phiE = m.state.electronicPotential, n = phi.layout.interior
+        let before = (0..<n.y).flatMap { j in (0..<n.x).map { i in (phi[i, j, 0], phiE[i, j, 0]) } }
+        let counterElectrode = m.potentials.counterElectrodePotential
+        m.potentials.tolerance = 1e-13
+        let reference = try m.potentials.solve(.galvanostatic(currentDensity: 100))
+        var largest = 0.0
+        for j in 0..<n.y { for i in 0..<n.x {
+            let (a, b) = before[i + n.x * j]
+            largest = max(largest, abs(phi[i, j, 0] - a), abs(phiE[i, j, 0] - b))
+        } }
+        let counterShift = abs(m.potentials.counterElectrodePotential - counterElectrode)
+        print("error left by the tolerance-1e-7 solve: potentials \(largest) V, V_CE \(counterShift) V (reference: \(reference.newtonIterations) Newton, last change \(reference.lastChange) V)")
+        XCTAssertGreaterThan(m.lastPotentialSolve.newtonIterations, 0)
+        XCTAssertLessThanOrEqual(reference.lastChange, 1e-13)
+        XCTAssertLessThanOrEqual(largest, tolerance)
+        XCTAssertLessThanOrEqual(counterShift, tolerance)
+    }
+
     /// A thicker pellet adds exactly J·ΔL/σ_g to the cell voltage: 1 mA/cm² through 500 µm more
     /// of 1e-3 S/cm is 50 mV. Each cell voltage is as accurate as the potential solve, so the
     /// solve's tolerance is set a hundred times below the 1e-9 V asserted.
