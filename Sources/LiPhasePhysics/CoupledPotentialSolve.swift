@@ -308,6 +308,19 @@ public final class CoupledPotentialSolve {
         return ratio <= 0.25 && change * ratio / (1 - ratio) <= tolerance
     }
 
+    /// The Newton update F/(1 − m) of V_CE for the face residual F and slope m, capped at
+    /// `maximumStep` volts.
+    private func counterElectrodeUpdate(residual: Double, slope: Double) -> Double {
+        Swift.max(-maximumStep, Swift.min(maximumStep, residual / (1 - slope)))
+    }
+
+    /// Adds the linear response of the potentials to a change of V_CE, ΔV_CE·s, so that the next
+    /// Newton step starts from where the linearised system would be.
+    private func addLinearResponse(toCounterElectrodeChange change: Double) {
+        addScaled(ionicSensitivity, change, to: state.ionicPotential)
+        addScaled(electronicSensitivity, change, to: state.electronicPotential)
+    }
+
     /// Galvanostatic control with a known slope m: V_CE follows the Newton iterates.
     private struct CounterElectrodeFollower {
         let currentDensity: Double
@@ -339,13 +352,12 @@ public final class CoupledPotentialSolve {
             var change = try searchLine(ionicWalls: ionicWalls, electronicWalls: electronicWalls)
             if let followed = follower {
                 let residual = counterElectrodeFace(flux: followed.currentDensity) - counterElectrodePotential
-                let update = Swift.max(-maximumStep, Swift.min(maximumStep, residual / (1 - followed.slope)))
+                let update = counterElectrodeUpdate(residual: residual, slope: followed.slope)
                 // The first iterates are far from converged and may move V_CE either way.
                 if iteration > 2, abs(update) > tolerance, abs(update) > 0.5 * abs(previousUpdate) {
                     follower = nil
                 } else {
-                    addScaled(ionicSensitivity, update, to: state.ionicPotential)
-                    addScaled(electronicSensitivity, update, to: state.electronicPotential)
+                    addLinearResponse(toCounterElectrodeChange: update)
                     counterElectrodePotential += update
                     electronicWalls.upper[0] = .dirichlet(counterElectrodePotential)
                     previousUpdate = update
@@ -421,14 +433,12 @@ public final class CoupledPotentialSolve {
                 }
                 previousResidual = residual
                 let faceSlope = slope ?? 0
-                var next = counterElectrodePotential + Swift.max(-maximumStep, Swift.min(maximumStep, residual / (1 - faceSlope)))
+                var next = counterElectrodePotential + counterElectrodeUpdate(residual: residual, slope: faceSlope)
                 if !(next > below && next < above) {
                     next = below.isFinite && above.isFinite ? 0.5 * (below + above) : counterElectrodePotential + (residual > 0 ? maximumStep : -maximumStep)
                 }
                 let change = next - counterElectrodePotential
-                // The linear response is the warm start of the next solve.
-                addScaled(ionicSensitivity, change, to: state.ionicPotential)
-                addScaled(electronicSensitivity, change, to: state.electronicPotential)
+                addLinearResponse(toCounterElectrodeChange: change)
                 counterElectrodePotential = next
                 report.lastChange = abs(change)
                 if abs(change) <= tolerance { break }
